@@ -1,0 +1,17 @@
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "curation.settings")
+
+app = Celery("curation")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def make_broker_folder(sender, **kwargs):
+    # The filesystem broker does not create its own folder.
+    folder = sender.conf.broker_transport_options.get("data_folder_in")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
