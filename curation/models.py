@@ -87,14 +87,14 @@ class EvidenceType(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
+    DRAFT = "draft", "draft"
+    SUBMITTED = "submitted", "submitted"
     CHANGES_REQUESTED = "changes_requested", "changes requested"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-    RETIRED = "retired"
-    SUPERSEDED = "superseded"
+    APPROVED = "approved", "approved"
+    REJECTED = "rejected", "rejected"
+    WITHDRAWN = "withdrawn", "withdrawn"
+    RETIRED = "retired", "retired"
+    SUPERSEDED = "superseded", "superseded"
 
 
 EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
@@ -486,7 +486,8 @@ class Claim(models.Model):
         refs = Reference.objects.filter(citations__claim=self)
         for ref in refs.unresolved():
             label = f"PMID {ref.pmid}" if ref.pmid else (ref.doi or ref.title[:60] or ref.url)
-            problems.append(f"{label} is {ref.get_fetch_status_display()}")
+            state = ref.get_fetch_status_display()
+            problems.append(f"{label} has no metadata yet ({state})")
         for ref in refs.retracted():
             label = f"PMID {ref.pmid}" if ref.pmid else (ref.doi or ref.title[:60])
             problems.append(f"{label} is retracted")

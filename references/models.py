@@ -62,16 +62,16 @@ def title_key(title):
 
 class Reference(models.Model):
     class Kind(models.TextChoices):
-        ARTICLE = "article"
-        BOOK = "book"
-        DATABASE = "database"
-        WEB = "web"
+        ARTICLE = "article", "article"
+        BOOK = "book", "book"
+        DATABASE = "database", "database entry"
+        WEB = "web", "web page"
 
     class FetchStatus(models.TextChoices):
-        PENDING = "pending"
-        FETCHED = "fetched"
+        PENDING = "pending", "pending"
+        FETCHED = "fetched", "fetched"
         NOT_FOUND = "not_found", "not found"
-        FAILED = "failed"
+        FAILED = "failed", "failed"
 
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ARTICLE)
     pmid = models.PositiveBigIntegerField("PMID", null=True, blank=True, unique=True)

@@ -1,0 +1,48 @@
+import pytest
+from django.contrib.auth.models import User
+from django.test import override_settings
+
+from tests.factories import make_gene, make_user
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    # The default PBKDF2 cost is right for production and far too slow for hundreds of users.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture
+def curator(db):
+    return make_user("carla", "curators")
+
+
+@pytest.fixture
+def other_curator(db):
+    return make_user("oscar", "curators")
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_user("rita", "reviewers")
+
+
+@pytest.fixture
+def other_reviewer(db):
+    return make_user("roland", "reviewers")
+
+
+@pytest.fixture
+def admin(db):
+    return User.objects.create_superuser("ada", "ada@example.org", "pw-ada")
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged-in user in no group."""
+    return make_user("otto")
+
+
+@pytest.fixture
+def gene(db):
+    return make_gene("IRF7", ncbi_gene_id=3665, name="interferon regulatory factor 7")
