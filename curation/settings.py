@@ -105,13 +105,24 @@ TEMPLATES = [
 WSGI_APPLICATION = "curation.wsgi.application"
 
 # DATABASE_URL: sqlite:///PATH or postgres://USER@HOST:PORT/NAME (psycopg 3).
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.getenv("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
-        conn_health_checks=True,
+DATABASE_URL = os.getenv("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+SUPPORTED_DATABASES = {"django.db.backends.sqlite3", "django.db.backends.postgresql"}
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+            conn_health_checks=True,
+        )
+    }
+except ValueError as e:  # includes dj_database_url's UnknownSchemeError
+    raise ImproperlyConfigured(
+        f"DATABASE_URL is not usable ({e}). Use sqlite:///PATH or postgres://USER@HOST:PORT/NAME."
+    ) from None
+if DATABASES["default"]["ENGINE"] not in SUPPORTED_DATABASES:
+    raise ImproperlyConfigured(
+        "DATABASE_URL must point at SQLite (sqlite:///PATH) or PostgreSQL (postgres://...)."
     )
-}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web and worker processes share the file: wait for locks instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -4,7 +4,13 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from curation.models import Claim, Conflict, Section, StaleVersion, Status
-from tests.factories import make_approved_claim, make_claim, make_gene, make_reference, make_submitted_claim
+from tests.factories import (
+    make_approved_claim,
+    make_claim,
+    make_gene,
+    make_reference,
+    make_submitted_claim,
+)
 
 
 def test_author_edits_text_citations_and_fields(curator):
@@ -63,7 +69,11 @@ def test_transition_with_a_stale_version_is_refused(curator):
 
 @pytest.mark.parametrize("status", ["submitted", "approved"])
 def test_text_under_review_or_approved_cannot_be_edited(status, curator, reviewer):
-    claim = make_submitted_claim(curator) if status == "submitted" else make_approved_claim(curator, reviewer)
+    claim = (
+        make_submitted_claim(curator)
+        if status == "submitted"
+        else make_approved_claim(curator, reviewer)
+    )
     with pytest.raises(Conflict) as refused:
         claim.edit(curator, version=claim.version, text="Sneaky change.")
     assert refused.value.code == "not_editable"
@@ -92,10 +102,14 @@ def test_revision_supersedes_the_original_when_approved(curator, other_curator, 
     assert revision.author == other_curator
     assert revision.supersedes == original
     assert revision.position == original.position
-    assert [c.reference_id for c in revision.citations.all()] == [c.reference_id for c in original.citations.all()]
+    assert [c.reference_id for c in revision.citations.all()] == [
+        c.reference_id for c in original.citations.all()
+    ]
     assert revision.events.get().action == "revise"
 
-    revision.edit(other_curator, version=revision.version, text="IRF7 regulates IFN-alpha genes in pDCs.")
+    revision.edit(
+        other_curator, version=revision.version, text="IRF7 regulates IFN-alpha genes in pDCs."
+    )
     revision.submit(other_curator)
     original.refresh_from_db()
     assert original.status == Status.APPROVED  # still public while the revision is reviewed

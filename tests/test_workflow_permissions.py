@@ -18,7 +18,11 @@ def claim_in(status, author, reviewer):
 ACTIONS = {
     "submit": (Status.DRAFT, lambda c, u: c.submit(u), Status.SUBMITTED),
     "withdraw": (Status.DRAFT, lambda c, u: c.withdraw(u), Status.WITHDRAWN),
-    "edit": (Status.DRAFT, lambda c, u: c.edit(u, version=c.version, text="New text."), Status.DRAFT),
+    "edit": (
+        Status.DRAFT,
+        lambda c, u: c.edit(u, version=c.version, text="New text."),
+        Status.DRAFT,
+    ),
     "approve": (Status.SUBMITTED, lambda c, u: c.approve(u), Status.APPROVED),
     "reject": (Status.SUBMITTED, lambda c, u: c.reject(u, "Not supported."), Status.REJECTED),
     "request_changes": (
@@ -30,9 +34,27 @@ ACTIONS = {
     "revise": (Status.APPROVED, lambda c, u: c.revise(u), Status.APPROVED),
 }
 
-AUTHOR_ONLY = {"author": True, "other_curator": False, "reviewer": False, "admin": True, "outsider": False}
-REVIEWERS = {"author": False, "other_curator": False, "reviewer": True, "admin": True, "outsider": False}
-CURATORS = {"author": True, "other_curator": True, "reviewer": True, "admin": True, "outsider": False}
+AUTHOR_ONLY = {
+    "author": True,
+    "other_curator": False,
+    "reviewer": False,
+    "admin": True,
+    "outsider": False,
+}
+REVIEWERS = {
+    "author": False,
+    "other_curator": False,
+    "reviewer": True,
+    "admin": True,
+    "outsider": False,
+}
+CURATORS = {
+    "author": True,
+    "other_curator": True,
+    "reviewer": True,
+    "admin": True,
+    "outsider": False,
+}
 MATRIX = {
     "submit": AUTHOR_ONLY,
     "withdraw": AUTHOR_ONLY,
@@ -43,11 +65,15 @@ MATRIX = {
     "retire": REVIEWERS,
     "revise": CURATORS,
 }
-CASES = [(action, actor, allowed) for action, row in MATRIX.items() for actor, allowed in row.items()]
+CASES = [
+    (action, actor, allowed) for action, row in MATRIX.items() for actor, allowed in row.items()
+]
 
 
 @pytest.mark.parametrize("action,actor,allowed", CASES)
-def test_permission_matrix(action, actor, allowed, curator, other_curator, reviewer, other_reviewer, admin, outsider):
+def test_permission_matrix(
+    action, actor, allowed, curator, other_curator, reviewer, other_reviewer, admin, outsider
+):
     people = {
         "author": curator,
         "other_curator": other_curator,

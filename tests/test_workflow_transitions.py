@@ -64,7 +64,10 @@ def test_illegal_move_is_refused_and_changes_nothing(start, action, curator, rev
         Status.DRAFT: [],
         Status.SUBMITTED: [lambda: claim.submit(curator)],
         Status.APPROVED: [lambda: claim.submit(curator), lambda: claim.approve(reviewer)],
-        Status.CHANGES_REQUESTED: [lambda: claim.submit(curator), lambda: claim.request_changes(reviewer, "x")],
+        Status.CHANGES_REQUESTED: [
+            lambda: claim.submit(curator),
+            lambda: claim.request_changes(reviewer, "x"),
+        ],
         Status.REJECTED: [lambda: claim.submit(curator), lambda: claim.reject(reviewer, "x")],
         Status.WITHDRAWN: [lambda: claim.withdraw(curator)],
         Status.RETIRED: [
