@@ -34,7 +34,9 @@ def make_reference(**fields):
     return Reference.objects.create(**fields)
 
 
-def make_claim(author, gene=None, *, text="IRF7 regulates interferon-alpha genes.", references=None, **fields):
+def make_claim(
+    author, gene=None, *, text="IRF7 regulates interferon-alpha genes.", references=None, **fields
+):
     """A draft claim written by `author`, citing one fetched reference unless told otherwise."""
     if references is None:
         references = [make_reference()]

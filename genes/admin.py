@@ -1,0 +1,116 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
+
+from genes.models import Gene, GeneName
+
+# genes never imports curation (dependencies point one way), so the approved
+# status is named by its stored value here.
+APPROVED = "approved"
+
+
+# The unique constraint on a gene's names is on name_upper, which is not a form
+# field, so Django's form validation skips it; these say so instead of failing
+# on the database's refusal.
+DUPLICATE_NAME = "This gene already has this name."
+
+
+class GeneNameFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE") or not data.get("name"):
+                continue
+            key = (data["kind"], data["name"].upper())
+            if key in seen:
+                form.add_error("name", forms.ValidationError(DUPLICATE_NAME, code="unique"))
+            seen.add(key)
+
+
+class GeneNameForm(forms.ModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        gene, name, kind = (cleaned_data.get(f) for f in ("gene", "name", "kind"))
+        if gene and name and kind:
+            others = GeneName.objects.filter(gene=gene, kind=kind, name_upper=name.upper())
+            if others.exclude(pk=self.instance.pk).exists():
+                self.add_error("name", forms.ValidationError(DUPLICATE_NAME, code="unique"))
+        return cleaned_data
+
+
+class GeneNameInline(admin.TabularInline):
+    model = GeneName
+    formset = GeneNameFormSet
+    fields = ["name", "kind", "discontinued_on"]
+    extra = 0
+
+
+@admin.register(Gene)
+class GeneAdmin(admin.ModelAdmin):
+    list_display = [
+        "symbol",
+        "name",
+        "ncbi_gene_id",
+        "hgnc_id",
+        "location",
+        "gene_type",
+        "approved_claims",
+    ]
+    list_filter = ["gene_type"]
+    # `=ncbi_gene_id` is an iexact lookup, which compares text, so a word
+    # typed into the search box does not fail on the integer column.
+    search_fields = ["symbol", "name", "names__name", "=ncbi_gene_id", "hgnc_id"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [GeneNameInline]
+    fieldsets = [
+        (None, {"fields": ["symbol", "name", "gene_type", "location"]}),
+        (
+            "Identifiers",
+            {"fields": ["ncbi_gene_id", "hgnc_id", "gene_family", "ensembl_id", "uniprot_ids"]},
+        ),
+        ("Description", {"fields": ["description", "description_source"]}),
+        ("History", {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        # distinct: a search on aliases joins the names and repeats each gene's
+        # rows. Ordered again: a GROUP BY drops the model's default ordering,
+        # which the autocomplete's pagination needs.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                approved_claim_count=Count(
+                    "claims", filter=Q(claims__status=APPROVED), distinct=True
+                )
+            )
+            .order_by("symbol")
+        )
+
+    @admin.display(description="approved claims", ordering="approved_claim_count")
+    def approved_claims(self, gene):
+        if not gene.approved_claim_count:
+            return 0
+        url = reverse("admin:curation_claim_changelist")
+        return format_html(
+            '<a href="{}?gene__id__exact={}&amp;status__exact={}">{}</a>',
+            url,
+            gene.pk,
+            APPROVED,
+            gene.approved_claim_count,
+        )
+
+
+@admin.register(GeneName)
+class GeneNameAdmin(admin.ModelAdmin):
+    form = GeneNameForm
+    list_display = ["name", "kind", "gene", "discontinued_on"]
+    list_filter = ["kind"]
+    list_select_related = ["gene"]
+    search_fields = ["name", "gene__symbol"]
+    autocomplete_fields = ["gene"]
