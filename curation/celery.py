@@ -12,6 +12,7 @@ app.autodiscover_tasks()
 @app.on_after_configure.connect
 def make_broker_folder(sender, **kwargs):
     # The filesystem broker does not create its own folder.
-    folder = sender.conf.broker_transport_options.get("data_folder_in")
-    if folder:
-        os.makedirs(folder, exist_ok=True)
+    options = sender.conf.broker_transport_options
+    for key in ("data_folder_in", "control_folder"):
+        if options.get(key):
+            os.makedirs(options[key], exist_ok=True)
