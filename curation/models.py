@@ -148,49 +148,22 @@ class ClaimQuerySet(models.QuerySet):
             return self.filter(Q(status=Status.APPROVED) | Q(author=user))
         return self.public()
 
-    def create_draft(
-        self,
-        *,
-        author,
-        gene,
-        text="",
-        section=Section.SUMMARY,
-        citations=(),
-        evidence_type="",
-        organism="",
-        mentioned_genes=(),
-        comment="",
-    ):
+    def create_draft(self, *, author, gene, citations=(), mentioned_genes=(), comment="", **fields):
+        """A new draft by `author` (a curator) about `gene`; `fields` are other Claim fields."""
         if not can_write(author):
             raise Forbidden("Only curators can write claims.", code="not_curator")
-        with transaction.atomic():
-            claim = self.create(
-                gene=gene,
-                text=text.strip(),
-                section=section,
-                evidence_type=evidence_type,
-                organism=organism,
-                author=author,
-                position=Claim.next_position(gene, section),
-            )
-            claim.mentioned_genes.set(mentioned_genes)
-            claim.set_citations(citations)
-            ReviewEvent.record(claim, author, Action.CREATE, "", Status.DRAFT, comment)
-        return claim
+        return self._create(
+            author,
+            Action.CREATE,
+            comment,
+            citations,
+            mentioned_genes,
+            gene=gene,
+            author=author,
+            **fields,
+        )
 
-    def create_imported(
-        self,
-        *,
-        author,
-        gene,
-        text,
-        section=Section.SUMMARY,
-        citations,
-        source,
-        evidence_type="",
-        organism="",
-        mentioned_genes=(),
-    ):
+    def create_imported(self, *, author, gene, citations, source, mentioned_genes=(), **fields):
         """Record a claim already published elsewhere (a seed page) as approved.
 
         Importing is an administrative act outside the review cycle, so it has
@@ -199,22 +172,30 @@ class ClaimQuerySet(models.QuerySet):
         if not citations:
             raise Invalid("An imported claim needs at least one citation.", code="no_citations")
         now = timezone.now()
-        with transaction.atomic():
-            claim = self.create(
-                gene=gene,
-                text=text.strip(),
-                section=section,
-                evidence_type=evidence_type,
-                organism=organism,
-                author=author,
-                status=Status.APPROVED,
-                position=Claim.next_position(gene, section),
-                submitted_at=now,
-                decided_at=now,
-            )
-            claim.mentioned_genes.set(mentioned_genes)
-            claim.set_citations(citations)
-            ReviewEvent.record(claim, None, Action.IMPORT, "", Status.APPROVED, source)
+        return self._create(
+            None,
+            Action.IMPORT,
+            source,
+            citations,
+            mentioned_genes,
+            gene=gene,
+            author=author,
+            status=Status.APPROVED,
+            submitted_at=now,
+            decided_at=now,
+            **fields,
+        )
+
+    @transaction.atomic
+    def _create(self, actor, action, comment, citations, mentioned_genes, **fields):
+        fields["text"] = fields.get("text", "").strip()
+        fields.setdefault("section", Section.SUMMARY)
+        claim = self.create(
+            position=Claim.next_position(fields["gene"], fields["section"]), **fields
+        )
+        claim.mentioned_genes.set(mentioned_genes)
+        claim.set_citations(citations)
+        ReviewEvent.record(claim, actor, action, "", claim.status, comment)
         return claim
 
 

@@ -46,3 +46,16 @@ def outsider(db):
 @pytest.fixture
 def gene(db):
     return make_gene("IRF7", ncbi_gene_id=3665, name="interferon regulatory factor 7")
+
+
+@pytest.fixture
+def admin_log_in(client):
+    """Log `user` in to the admin (as staff) and return the client."""
+
+    def log_in(user):
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        client.force_login(user)
+        return client
+
+    return log_in

@@ -46,17 +46,6 @@ def rows(curator, reviewer, gene):
     }
 
 
-@pytest.fixture
-def admin_client_for(client):
-    def log_in(user):
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-        client.force_login(user)
-        return client
-
-    return log_in
-
-
 @pytest.mark.parametrize("model", MODELS)
 def test_superuser_opens_every_changelist_and_change_page(client, admin, rows, model):
     client.force_login(admin)
@@ -107,18 +96,18 @@ def test_claims_cannot_be_deleted_from_the_admin(client, admin, rows):
     assert "delete_selected" not in changelist.text
 
 
-def test_staff_user_outside_the_groups_cannot_open_claims(admin_client_for, outsider, rows):
-    client = admin_client_for(outsider)
+def test_staff_user_outside_the_groups_cannot_open_claims(admin_log_in, outsider, rows):
+    client = admin_log_in(outsider)
 
     assert client.get(admin_url("claim", "changelist")).status_code == 403
     assert client.get(admin_url("claim", "change", rows["claim"].pk)).status_code == 403
 
 
 def test_curator_sees_approved_claims_and_their_own_drafts_only(
-    admin_client_for, curator, other_curator, rows
+    admin_log_in, curator, other_curator, rows
 ):
     someone_elses = make_claim(other_curator, gene=rows["gene"])
-    client = admin_client_for(curator)
+    client = admin_log_in(curator)
 
     response = client.get(admin_url("claim", "changelist"))
 
@@ -345,8 +334,8 @@ def test_reference_added_in_the_admin_stores_normalised_identifiers(client, admi
     assert reference.fetch_status == Reference.FetchStatus.PENDING
 
 
-def test_reviewer_cannot_reach_review_event_writes_either(admin_client_for, reviewer, rows):
-    client = admin_client_for(reviewer)
+def test_reviewer_cannot_reach_review_event_writes_either(admin_log_in, reviewer, rows):
+    client = admin_log_in(reviewer)
     event = rows["reviewevent"]
 
     assert client.get(admin_url("reviewevent", "change", event.pk)).status_code == 200

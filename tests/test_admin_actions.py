@@ -13,17 +13,6 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/curation/claim/"
 
 
-@pytest.fixture
-def log_in(client):
-    def log_in(user):
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-        client.force_login(user)
-        return client
-
-    return log_in
-
-
 def run_action(client, action, claims, **extra):
     data = {"action": action, ACTION_CHECKBOX_NAME: [c.pk for c in claims], **extra}
     if "apply" not in extra:  # the changelist's own form; an intermediate page sends no index
@@ -36,12 +25,12 @@ def messages_of(response):
 
 
 def test_reviewer_approves_others_claims_but_not_their_own(
-    log_in, reviewer, curator, other_curator, gene
+    admin_log_in, reviewer, curator, other_curator, gene
 ):
     mine = make_submitted_claim(reviewer, gene=gene)
     theirs = make_submitted_claim(curator, gene=gene)
     also_theirs = make_submitted_claim(other_curator, gene=gene)
-    client = log_in(reviewer)
+    client = admin_log_in(reviewer)
 
     response = run_action(client, "approve_claims", [mine, theirs, also_theirs])
 
@@ -66,13 +55,13 @@ def test_reviewer_approves_others_claims_but_not_their_own(
 
 
 def test_approve_action_reports_wrong_status_and_unresolved_references(
-    log_in, reviewer, curator, gene
+    admin_log_in, reviewer, curator, gene
 ):
     draft = make_claim(curator, gene=gene)
     unresolved = make_submitted_claim(
         curator, gene=gene, references=[make_reference(fetch_status="pending", pmid=1234)]
     )
-    client = log_in(reviewer)
+    client = admin_log_in(reviewer)
 
     response = run_action(client, "approve_claims", [draft, unresolved])
 
@@ -85,11 +74,11 @@ def test_approve_action_reports_wrong_status_and_unresolved_references(
 
 
 def test_curator_submits_their_drafts_and_is_told_about_the_rest(
-    log_in, curator, other_curator, gene
+    admin_log_in, curator, other_curator, gene
 ):
     ready = make_claim(curator, gene=gene)
     empty = make_claim(curator, gene=gene, references=[])
-    client = log_in(curator)
+    client = admin_log_in(curator)
 
     response = run_action(client, "submit_claims", [ready, empty])
 
@@ -106,11 +95,11 @@ def test_curator_submits_their_drafts_and_is_told_about_the_rest(
 
 
 def test_withdraw_action_withdraws_only_the_authors_own_drafts(
-    log_in, curator, reviewer, other_curator, gene
+    admin_log_in, curator, reviewer, other_curator, gene
 ):
     mine = make_claim(curator, gene=gene)
     approved = make_approved_claim(curator, reviewer, gene=gene)
-    client = log_in(curator)
+    client = admin_log_in(curator)
 
     response = run_action(client, "withdraw_claims", [mine, approved])
 
@@ -121,9 +110,9 @@ def test_withdraw_action_withdraws_only_the_authors_own_drafts(
     assert ("success", "1 of 2 selected claims withdrawn.") in messages_of(response)
 
 
-def test_curator_is_not_offered_the_reviewer_actions(log_in, curator, gene):
+def test_curator_is_not_offered_the_reviewer_actions(admin_log_in, curator, gene):
     claim = make_submitted_claim(curator, gene=gene)
-    client = log_in(curator)
+    client = admin_log_in(curator)
 
     page = client.get(CHANGELIST)
     response = run_action(client, "approve_claims", [claim])
@@ -136,10 +125,12 @@ def test_curator_is_not_offered_the_reviewer_actions(log_in, curator, gene):
     assert claim.status == Status.SUBMITTED
 
 
-def test_reject_action_asks_for_a_comment_then_rejects_each_claim(log_in, reviewer, curator, gene):
+def test_reject_action_asks_for_a_comment_then_rejects_each_claim(
+    admin_log_in, reviewer, curator, gene
+):
     first = make_submitted_claim(curator, gene=gene)
     second = make_submitted_claim(curator, gene=gene)
-    client = log_in(reviewer)
+    client = admin_log_in(reviewer)
 
     page = run_action(client, "reject_claims", [first, second])
     assert page.status_code == 200
@@ -166,10 +157,10 @@ def test_reject_action_asks_for_a_comment_then_rejects_each_claim(log_in, review
     assert ("success", "2 of 2 selected claims rejected.") in messages_of(response)
 
 
-def test_request_changes_and_retire_actions_use_the_comment(log_in, reviewer, curator, gene):
+def test_request_changes_and_retire_actions_use_the_comment(admin_log_in, reviewer, curator, gene):
     submitted = make_submitted_claim(curator, gene=gene)
     approved = make_approved_claim(curator, reviewer, gene=gene)
-    client = log_in(reviewer)
+    client = admin_log_in(reviewer)
 
     run_action(client, "request_changes_on_claims", [submitted], apply="yes", comment="Cite it.")
     run_action(client, "retire_claims", [approved], apply="yes", comment="Outdated.")
@@ -182,9 +173,9 @@ def test_request_changes_and_retire_actions_use_the_comment(log_in, reviewer, cu
     assert approved.events.last().comment == "Outdated."
 
 
-def test_changelist_shows_the_review_columns(log_in, reviewer, curator, gene):
+def test_changelist_shows_the_review_columns(admin_log_in, reviewer, curator, gene):
     claim = make_submitted_claim(curator, gene=gene)
-    client = log_in(reviewer)
+    client = admin_log_in(reviewer)
 
     response = client.get(CHANGELIST, {"status__exact": "submitted"})
 

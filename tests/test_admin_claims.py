@@ -80,17 +80,6 @@ def messages_of(response):
 
 
 @pytest.fixture
-def log_in(client):
-    def log_in(user):
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-        client.force_login(user)
-        return client
-
-    return log_in
-
-
-@pytest.fixture
 def draft(curator, gene):
     return make_claim(curator, gene=gene, text="IRF7 regulates interferon-alpha genes.")
 
@@ -98,8 +87,10 @@ def draft(curator, gene):
 # Editing
 
 
-def test_author_editing_a_draft_writes_one_edit_event_and_bumps_the_version(log_in, curator, draft):
-    client = log_in(curator)
+def test_author_editing_a_draft_writes_one_edit_event_and_bumps_the_version(
+    admin_log_in, curator, draft
+):
+    client = admin_log_in(curator)
     data = open_form(client, change_url(draft))
     data["text"] = "IRF7 is the master regulator of type I interferon responses."
 
@@ -118,8 +109,8 @@ def test_author_editing_a_draft_writes_one_edit_event_and_bumps_the_version(log_
     assert draft.citations.count() == 1
 
 
-def test_saving_without_changes_writes_no_event(log_in, curator, draft):
-    client = log_in(curator)
+def test_saving_without_changes_writes_no_event(admin_log_in, curator, draft):
+    client = admin_log_in(curator)
     data = open_form(client, change_url(draft))
 
     response = client.post(change_url(draft), data)
@@ -130,9 +121,9 @@ def test_saving_without_changes_writes_no_event(log_in, curator, draft):
     assert draft.events.count() == 1
 
 
-def test_multi_line_text_sent_with_crlf_is_not_a_change(log_in, curator, gene):
+def test_multi_line_text_sent_with_crlf_is_not_a_change(admin_log_in, curator, gene):
     claim = make_claim(curator, gene=gene, text="First line.\nSecond line.")
-    client = log_in(curator)
+    client = admin_log_in(curator)
     data = open_form(client, change_url(claim))
     data["text"] = "First line.\r\nSecond line."
 
@@ -142,8 +133,8 @@ def test_multi_line_text_sent_with_crlf_is_not_a_change(log_in, curator, gene):
     assert claim.version == 1
 
 
-def test_stale_edit_is_refused_and_keeps_what_the_user_typed(log_in, curator, draft):
-    client = log_in(curator)
+def test_stale_edit_is_refused_and_keeps_what_the_user_typed(admin_log_in, curator, draft):
+    client = admin_log_in(curator)
     data = open_form(client, change_url(draft))
     draft.edit(curator, version=1, text="Changed in another tab.")
     data["text"] = "My careful rewording of the claim."
@@ -159,10 +150,10 @@ def test_stale_edit_is_refused_and_keeps_what_the_user_typed(log_in, curator, dr
     assert draft.events.filter(action=Action.EDIT).count() == 1
 
 
-def test_editing_citations_in_the_inline_writes_one_edit_event(log_in, curator, draft):
+def test_editing_citations_in_the_inline_writes_one_edit_event(admin_log_in, curator, draft):
     old = draft.citations.get().reference
     new = make_reference(pmid=9822609, title="Differential viral induction")
-    client = log_in(curator)
+    client = admin_log_in(curator)
     data = open_form(client, change_url(draft))
     data.update(
         {
@@ -185,10 +176,10 @@ def test_editing_citations_in_the_inline_writes_one_edit_event(log_in, curator, 
     assert old.pk not in [c["reference"] for c in edit.snapshot["citations"]]
 
 
-def test_citation_positions_from_the_inline_set_the_order(log_in, curator, gene):
+def test_citation_positions_from_the_inline_set_the_order(admin_log_in, curator, gene):
     first, second = make_reference(), make_reference()
     claim = make_claim(curator, gene=gene, references=[first, second])
-    client = log_in(curator)
+    client = admin_log_in(curator)
     data = open_form(client, change_url(claim))
     data.update({"citations-0-position": "5", "citations-1-position": "1"})
 
@@ -199,9 +190,9 @@ def test_citation_positions_from_the_inline_set_the_order(log_in, curator, gene)
 
 
 def test_non_author_reviewer_sees_a_draft_read_only_and_cannot_change_it(
-    log_in, reviewer, curator, draft
+    admin_log_in, reviewer, curator, draft
 ):
-    client = log_in(reviewer)
+    client = admin_log_in(reviewer)
 
     page = client.get(change_url(draft))
     assert page.status_code == 200
@@ -219,9 +210,9 @@ def test_non_author_reviewer_sees_a_draft_read_only_and_cannot_change_it(
     assert draft.events.count() == 1
 
 
-def test_author_cannot_edit_a_submitted_claim(log_in, curator, draft):
+def test_author_cannot_edit_a_submitted_claim(admin_log_in, curator, draft):
     draft.submit(curator)
-    client = log_in(curator)
+    client = admin_log_in(curator)
 
     page = client.get(change_url(draft))
     response = client.post(change_url(draft), {"text": "Sneaky change.", "seen_version": "2"})
@@ -232,8 +223,8 @@ def test_author_cannot_edit_a_submitted_claim(log_in, curator, draft):
     assert draft.text == "IRF7 regulates interferon-alpha genes."
 
 
-def test_admin_may_edit_someone_elses_draft(log_in, admin, curator, draft):
-    client = log_in(admin)
+def test_admin_may_edit_someone_elses_draft(admin_log_in, admin, curator, draft):
+    client = admin_log_in(admin)
     data = open_form(client, change_url(draft))
     data["text"] = "Corrected by an admin."
 
@@ -245,8 +236,8 @@ def test_admin_may_edit_someone_elses_draft(log_in, admin, curator, draft):
     assert draft.author == curator
 
 
-def test_change_page_queries_do_not_grow_with_the_history(log_in, curator, draft):
-    client = log_in(curator)
+def test_change_page_queries_do_not_grow_with_the_history(admin_log_in, curator, draft):
+    client = admin_log_in(curator)
     with CaptureQueriesContext(connection) as short_history:
         client.get(change_url(draft))
     for _ in range(10):
@@ -262,9 +253,11 @@ def test_change_page_queries_do_not_grow_with_the_history(log_in, curator, draft
 # Adding
 
 
-def test_adding_a_claim_makes_a_draft_by_the_logged_in_user_with_one_event(log_in, curator, gene):
+def test_adding_a_claim_makes_a_draft_by_the_logged_in_user_with_one_event(
+    admin_log_in, curator, gene
+):
     reference = make_reference()
-    client = log_in(curator)
+    client = admin_log_in(curator)
     data = open_form(client, reverse("admin:curation_claim_add"))
     data.update(
         {
@@ -290,12 +283,12 @@ def test_adding_a_claim_makes_a_draft_by_the_logged_in_user_with_one_event(log_i
     assert event.snapshot["citations"][0]["reference"] == reference.pk
 
 
-def test_a_refused_create_becomes_a_message(log_in, curator, gene, monkeypatch):
+def test_a_refused_create_becomes_a_message(admin_log_in, curator, gene, monkeypatch):
     def refuse(self, **kwargs):
         raise Forbidden("Only curators can write claims.", code="not_curator")
 
     monkeypatch.setattr(ClaimQuerySet, "create_draft", refuse)
-    client = log_in(curator)
+    client = admin_log_in(curator)
     data = open_form(client, reverse("admin:curation_claim_add"))
     data.update({"gene": str(gene.pk), "text": "Anything."})
 
@@ -313,9 +306,9 @@ def decide_url(claim, action):
     return reverse("admin:curation_claim_decide", args=[claim.pk, action])
 
 
-def test_change_page_offers_the_decisions_the_user_may_take(log_in, reviewer, curator, draft):
+def test_change_page_offers_the_decisions_the_user_may_take(admin_log_in, reviewer, curator, draft):
     draft.submit(curator)
-    client = log_in(reviewer)
+    client = admin_log_in(reviewer)
 
     page = client.get(change_url(draft))
 
@@ -328,12 +321,12 @@ def test_change_page_offers_the_decisions_the_user_may_take(log_in, reviewer, cu
 
 
 def test_reviewer_approves_with_an_override_reason_from_the_review_page(
-    log_in, reviewer, curator, gene
+    admin_log_in, reviewer, curator, gene
 ):
     pending = make_reference(fetch_status="pending")
     claim = make_claim(curator, gene=gene, references=[pending])
     claim.submit(curator)
-    client = log_in(reviewer)
+    client = admin_log_in(reviewer)
 
     refused = client.post(decide_url(claim, "approve"), {"version": "2"})
     assert refused.status_code == 200
@@ -351,9 +344,9 @@ def test_reviewer_approves_with_an_override_reason_from_the_review_page(
     assert (event.action, event.override_reason) == (Action.APPROVE, "Metadata checked by hand.")
 
 
-def test_reject_from_the_review_page_needs_a_comment(log_in, reviewer, curator, draft):
+def test_reject_from_the_review_page_needs_a_comment(admin_log_in, reviewer, curator, draft):
     draft.submit(curator)
-    client = log_in(reviewer)
+    client = admin_log_in(reviewer)
 
     missing = client.post(decide_url(draft, "reject"), {"version": "2"})
     response = client.post(decide_url(draft, "reject"), {"version": "2", "comment": "Off topic."})
@@ -366,9 +359,9 @@ def test_reject_from_the_review_page_needs_a_comment(log_in, reviewer, curator, 
     assert draft.events.last().comment == "Off topic."
 
 
-def test_decision_on_a_stale_version_is_refused(log_in, reviewer, curator, draft):
+def test_decision_on_a_stale_version_is_refused(admin_log_in, reviewer, curator, draft):
     draft.submit(curator)
-    client = log_in(reviewer)
+    client = admin_log_in(reviewer)
     page = client.get(decide_url(draft, "approve") + "?version=1")
 
     response = client.post(decide_url(draft, "approve"), {"version": "1"})
@@ -380,10 +373,10 @@ def test_decision_on_a_stale_version_is_refused(log_in, reviewer, curator, draft
     assert draft.status == Status.SUBMITTED
 
 
-def test_reviewer_cannot_approve_their_own_claim_from_the_review_page(log_in, reviewer, gene):
+def test_reviewer_cannot_approve_their_own_claim_from_the_review_page(admin_log_in, reviewer, gene):
     claim = make_claim(reviewer, gene=gene)
     claim.submit(reviewer)
-    client = log_in(reviewer)
+    client = admin_log_in(reviewer)
 
     response = client.post(decide_url(claim, "approve"), {"version": "2"})
 
@@ -393,9 +386,9 @@ def test_reviewer_cannot_approve_their_own_claim_from_the_review_page(log_in, re
     assert claim.status == Status.SUBMITTED
 
 
-def test_revising_an_approved_claim_opens_the_new_draft(log_in, curator, reviewer, gene):
+def test_revising_an_approved_claim_opens_the_new_draft(admin_log_in, curator, reviewer, gene):
     approved = make_approved_claim(curator, reviewer, gene=gene)
-    client = log_in(curator)
+    client = admin_log_in(curator)
 
     response = client.post(decide_url(approved, "revise"), {"comment": "Newer data."})
 
@@ -405,7 +398,7 @@ def test_revising_an_approved_claim_opens_the_new_draft(log_in, curator, reviewe
     assert (revision.status, revision.author) == (Status.DRAFT, curator)
 
 
-def test_unknown_decision_is_not_found(log_in, reviewer, draft):
-    client = log_in(reviewer)
+def test_unknown_decision_is_not_found(admin_log_in, reviewer, draft):
+    client = admin_log_in(reviewer)
 
     assert client.get(decide_url(draft, "delete")).status_code == 404
