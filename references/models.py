@@ -1,5 +1,5 @@
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,6 +7,38 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from references.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from references.signals import reference_flagged
+
+# The fields a PubMed record sets (the parser's Reference JSON, minus identity and state).
+PUBMED_FIELDS = (
+    "kind",
+    "pmid_version",
+    "doi",
+    "pmcid",
+    "title",
+    "title_html",
+    "vernacular_title",
+    "authors",
+    "journal",
+    "journal_abbrev",
+    "volume",
+    "issue",
+    "pages",
+    "year",
+    "published",
+    "medline_date",
+    "epub_date",
+    "abstract",
+    "abstract_sections",
+    "publication_types",
+    "mesh_terms",
+    "language",
+    "retracted",
+    "retraction_pmids",
+    "erratum_pmids",
+    "concern_pmids",
+)
+EMPTY = (None, "", [])
 
 PUBLISHED_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
@@ -27,6 +59,16 @@ class ReferenceQuerySet(models.QuerySet):
 
     def retracted(self):
         return self.filter(retracted=True)
+
+    def upsert_pubmed(self, data, now=None):
+        """Store a parsed PubMed record by its PMID: "created", "updated" or "unchanged"."""
+        reference = self.filter(pmid=int(data["pmid"])).first()
+        if reference is None:
+            reference = Reference(pmid=int(data["pmid"]))
+            reference.apply_pubmed(data, now)
+            return reference, "created"
+        changed = reference.apply_pubmed(data, now)
+        return reference, "updated" if changed else "unchanged"
 
     def matching(self, *, pmid=None, doi=None, pmcid=None, url=None, title=None, year=None):
         """Existing references that are the same work as the one described.
@@ -213,6 +255,72 @@ class Reference(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    def apply_pubmed(self, data, now=None):
+        """Store what PubMed says about this work; return the names of the fields that changed.
+
+        PubMed is the authority for what it gives, but an empty value never
+        erases stored metadata, and an older version of a versioned record
+        never replaces a newer one. A record that newly says the paper is
+        retracted or under an expression of concern flags the claims citing it.
+        """
+        if self.pk and (data.get("pmid_version") or 1) < self.pmid_version:
+            return []
+        was_retracted, old_concerns = self.retracted, set(self.concern_pmids)
+        changed = []
+        for name in PUBMED_FIELDS:
+            value = data.get(name)
+            if value in EMPTY:
+                continue
+            if name == "epub_date":
+                value = date.fromisoformat(value)
+            if name in ("doi", "pmcid") and self._held_elsewhere(name, value):
+                continue
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+                changed.append(name)
+        self.fetch_status = self.FetchStatus.FETCHED
+        self.fetched_at = now or timezone.now()
+        self.fetch_error = ""
+        self.fetch_attempts = 0
+        self.save()
+        if self.retracted and not was_retracted:
+            notices = ", ".join(f"PMID {p}" for p in self.retraction_pmids) or "PubMed"
+            self._flag("cites_retracted", f"PMID {self.pmid} was retracted (notice: {notices}).")
+        new_concerns = set(self.concern_pmids) - old_concerns
+        if new_concerns:
+            notices = ", ".join(f"PMID {p}" for p in sorted(new_concerns))
+            self._flag(
+                "cites_expression_of_concern",
+                f"PMID {self.pmid} has an expression of concern ({notices}).",
+            )
+        return changed
+
+    def record_fetch_failure(self, error):
+        """Keep every stored value; note the error and count the attempt."""
+        self._record_problem(self.FetchStatus.FAILED, error)
+
+    def record_not_found(self):
+        """PubMed has no record for this PMID (never had, or deleted it)."""
+        message = f"PubMed has no record for PMID {self.pmid}."
+        was_fetched = self.fetched_at is not None
+        self._record_problem(self.FetchStatus.NOT_FOUND, message)
+        if was_fetched:
+            self._flag("cites_deleted", f"PMID {self.pmid} was removed from PubMed.")
+
+    def _record_problem(self, status, error):
+        # A reference that was fetched before keeps its status: its metadata is still good.
+        if self.fetched_at is None:
+            self.fetch_status = status
+        self.fetch_error = str(error)[:2000]
+        self.fetch_attempts += 1
+        self.save(update_fields=["fetch_status", "fetch_error", "fetch_attempts", "updated_at"])
+
+    def _held_elsewhere(self, name, value):
+        return Reference.objects.filter(**{name: value}).exclude(pk=self.pk).exists()
+
+    def _flag(self, flag, reason):
+        reference_flagged.send(sender=Reference, reference=self, flag=flag, reason=reason)
 
     @property
     def is_resolved(self):
