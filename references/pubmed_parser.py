@@ -24,14 +24,15 @@ E-utilities error body (``<ERROR>``, esearch's ``<ErrorList>``) raises its
 subclass ``EutilsError``, whose ``messages`` list every error given.
 
 Memory stays flat whatever the size of the file: bytes are read in blocks,
-each record is cut out at its top-level tags and parsed on its own, and
-nothing of it is kept once it has been yielded. Parsing records separately,
-rather than with one ``iterparse`` over the whole file, is what lets a broken
-record fail alone: expat cannot resume after a syntax error, so with a single
-parser a truncated record would lose every record after it. Cutting at tags is
-safe because a literal ``<`` can only be markup in XML; NCBI's files carry no
-comments or CDATA sections that could hide one. Records are read as UTF-8,
-which is what NCBI serves.
+each record is cut out at its top-level tags, the records of about a block
+are parsed together with lxml, and nothing of them is kept once they have
+been yielded. A broken record must fail alone, and no XML parser resumes after
+a syntax error, so with one ``iterparse`` over the whole file a truncated
+record would lose every record after it; instead, a batch that does not parse
+is parsed again record by record. Cutting at tags is safe because a literal
+``<`` can only be markup in XML; NCBI's files carry no comments or CDATA
+sections that could hide one. Records are read as UTF-8, which is what NCBI
+serves.
 
 Markup: ``title_html`` and ``abstract_html`` keep ``<i> <b> <u> <sup> <sub>``
 and MathML presentation elements (written as HTML5 ``<math>``), all without
@@ -51,12 +52,22 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
+from lxml import etree
+
 from references.identifiers import normalize_doi, normalize_pmcid
 
 BLOCK_SIZE = 256 * 1024
+# Records parsed in one parser call: enough for the call's cost to vanish, few enough that
+# their trees take little memory (a batch's tree is several times its size).
+BATCH_SIZE = 64 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 SET_TAGS = ("PubmedArticleSet", "PubmedBookArticleSet")
 RECORD_START = re.compile(rb"<(PubmedArticle|PubmedBookArticle|DeleteCitation)[\s/>]")
+RECORD_NAMES = {
+    b"PubmedArticle": "PubmedArticle",
+    b"PubmedBookArticle": "PubmedBookArticle",
+    b"DeleteCitation": "DeleteCitation",
+}
 RECORD_END = {
     name: re.compile(b"</" + name + rb"\s*>")
     for name in (b"PubmedArticle", b"PubmedBookArticle", b"DeleteCitation")
@@ -89,7 +100,11 @@ MONTHS = {
 MONTH_WORD = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?![a-z])", re.I
 )
+YEAR_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
+PMCID_VERSION = re.compile(r"\.[0-9]+$")
+XML_SPACE = re.compile(r"[ \t\r\n]+")
 RETRACTED_TYPE = "Retracted Publication"
+MESH_HEADINGS = etree.XPath("MeshHeadingList/MeshHeading/DescriptorName")
 
 FIELDS = (
     "kind", "pmid", "pmid_version", "doi", "pmcid", "url", "title", "title_html",
@@ -192,6 +207,26 @@ class _Blocks:
 
 
 def _records(stream):
+    for batch in _batches(_pieces(stream)):
+        yield from _read_batch(batch, _parse_batch(batch))
+
+
+def _batches(pieces):
+    """The pieces in lists holding about BATCH_SIZE bytes of records each."""
+    batch, size = [], 0
+    for piece in pieces:
+        batch.append(piece)
+        if not isinstance(piece, FailedRecord):
+            size += len(piece[1])
+            if size >= BATCH_SIZE:
+                yield batch
+                batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _pieces(stream):
+    """Yield (tag name, bytes) for each whole record, and a FailedRecord for each problem."""
     blocks = _Blocks(stream)
     buf, pos, closed = _open_set(blocks)
     cut_short = False
@@ -220,11 +255,11 @@ def _records(stream):
             buf, body, start = buf[start:] + more, body - start, 0
         if end:
             pos = end.end()
-            yield from _read_record(tag.decode(), buf[start:pos])
+            yield RECORD_NAMES[tag], buf[start:pos]
         else:
             pos = limit
             cut_short = following is None
-            yield _cut_short(tag.decode(), buf[start:pos], cut_short)
+            yield _cut_short(RECORD_NAMES[tag], buf[start:pos], cut_short)
     gap, closed = _gap(buf[pos:], closed)
     if gap:
         yield gap
@@ -306,13 +341,65 @@ def _pmid_in(raw):
     return match.group(1).decode() if match else None
 
 
+def _parse_batch(batch):
+    """The records of a batch parsed together, as the children of one element; None if that fails.
+
+    One parser call costs much less than one per record. It succeeds exactly
+    when every record parses on its own: each one starts with a record's start
+    tag and ends at the first matching end tag, with no other record's start
+    tag inside, so a record that is not well-formed breaks the whole.
+    """
+    records = [piece[1] for piece in batch if not isinstance(piece, FailedRecord)]
+    try:
+        root = etree.fromstring(b"".join([b"<batch>", *records, b"</batch>"]), _parser())
+    except etree.XMLSyntaxError:
+        return None
+    return root if len(root) == len(records) else None
+
+
+def _read_batch(batch, root):
+    """Yield the results of a batch in order; when it did not parse, each record is parsed alone."""
+    elements = iter(root) if root is not None else None
+    for piece in batch:
+        if isinstance(piece, FailedRecord):
+            yield piece
+        elif elements is not None:
+            yield from _read_element(piece[0], next(elements))
+        else:
+            yield from _read_record(*piece)
+
+
+def _parser():
+    # A new one for each document costs microseconds and shares no state, between threads either.
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True,
+        remove_pis=True, collect_ids=False,
+    )  # fmt: skip
+
+
 def _read_record(name, raw):
     try:
-        element = ET.fromstring(raw)
-    except ET.ParseError as e:
+        element = etree.fromstring(raw, _parser())
+    except etree.XMLSyntaxError as e:
         pmid = None if name == "DeleteCitation" else _pmid_in(raw)
-        yield FailedRecord(pmid, f"malformed {name}: {e}")
+        yield FailedRecord(pmid, f"malformed {name}: {_syntax_error(raw, e)}")
         return
+    yield from _read_element(name, element)
+
+
+def _syntax_error(raw, error):
+    """Why raw is not well-formed, in the standard library parser's words if it agrees.
+
+    Reasons have always been worded by that parser, and callers may match them.
+    """
+    try:
+        ET.fromstring(raw)
+    except ET.ParseError as e:
+        return str(e)
+    return str(error)
+
+
+def _read_element(name, element):
     if name == "DeleteCitation":
         for pmid in element.findall("PMID"):
             try:
@@ -331,49 +418,57 @@ def _read_record(name, raw):
         yield ParsedRecord(data)
 
 
+# Each element's children are looked at once, through _children, rather than
+# with a find() per field: lxml's find() parses its path again at each call.
+
+
 def _article(record):
-    citation = _required(record, "MedlineCitation")
-    pmid, version = _pmid(citation.find("PMID"))
-    article = _required(citation, "Article")
-    issue = article.find("Journal/JournalIssue")
-    ids = _article_ids(record.find("PubmedData/ArticleIdList"))
-    title, title_html = _rich(article.find("ArticleTitle"))
-    vernacular_title, vernacular_html = _rich(article.find("VernacularTitle"))
+    parts = _children(record)
+    citation = _required(record, parts, "MedlineCitation")
+    fields = _children(citation)
+    pmid, version = _pmid(_first(fields, "PMID"))
+    article = _required(citation, fields, "Article")
+    items = _children(article)
+    journal = _children(*items.get("Journal", ()))
+    issue = _children(_first(journal, "JournalIssue"))
+    ids = _article_ids(_first(_children(*parts.get("PubmedData", ())), "ArticleIdList"))
+    title, title_html = _rich(_first(items, "ArticleTitle"))
+    vernacular_title, vernacular_html = _rich(_first(items, "VernacularTitle"))
     if not title:  # <ArticleTitle/> happens, with only a VernacularTitle (34097092).
         title, title_html = vernacular_title, vernacular_html
-    year, published, medline_date, season = _pub_date(
-        issue.find("PubDate") if issue is not None else None
+    year, published, medline_date, season = _pub_date(_first(issue, "PubDate"))
+    abstract, abstract_html, sections = _abstract(_first(items, "Abstract"))
+    links = _links(fields.get("CommentsCorrectionsList", ()))
+    publication_types = _texts(
+        _children(*items.get("PublicationTypeList", ())).get("PublicationType", ())
     )
-    abstract, abstract_html, sections = _abstract(article.find("Abstract"))
-    links = _links(citation)
-    publication_types = _texts(article.findall("PublicationTypeList/PublicationType"))
-    languages = _texts(article.findall("Language"))
+    languages = _texts(items.get("Language", ()))
     return _reference(
         kind="article",
         pmid=pmid,
         pmid_version=version,
-        doi=_doi(article.findall("ELocationID"), ids),
+        doi=_doi(items.get("ELocationID", ()), ids),
         pmcid=_pmcid(ids.get("pmc")),
         title=title,
         title_html=title_html,
         vernacular_title=vernacular_title,
-        authors=_authors(article.findall("AuthorList")),
-        journal=_plain(article.find("Journal/Title")),
-        journal_abbrev=_plain(article.find("Journal/ISOAbbreviation"))
-        or _plain(citation.find("MedlineJournalInfo/MedlineTA")),
-        volume=_plain(issue.find("Volume")) if issue is not None else None,
-        issue=_plain(issue.find("Issue")) if issue is not None else None,
-        pages=_pages(article.find("Pagination")),
+        authors=_authors(items.get("AuthorList", ())),
+        journal=_plain(_first(journal, "Title")),
+        journal_abbrev=_plain(_first(journal, "ISOAbbreviation"))
+        or _plain(_first(_children(*fields.get("MedlineJournalInfo", ())), "MedlineTA")),
+        volume=_plain(_first(issue, "Volume")),
+        issue=_plain(_first(issue, "Issue")),
+        pages=_pages(_first(items, "Pagination")),
         year=year,
         published=published,
         medline_date=medline_date,
         season=season,
-        epub_date=_epub_date(article.findall("ArticleDate")),
+        epub_date=_epub_date(items.get("ArticleDate", ())),
         abstract=abstract,
         abstract_html=abstract_html,
         abstract_sections=sections,
         publication_types=publication_types,
-        mesh_terms=_texts(citation.findall("MeshHeadingList/MeshHeading/DescriptorName")),
+        mesh_terms=_texts(MESH_HEADINGS(citation)),
         language=languages[0] if languages else None,
         languages=languages,
         # Either sign can lag the other, so either one is enough.
@@ -384,43 +479,47 @@ def _article(record):
         concern_pmids=_linked(links, "ExpressionOfConcernIn"),
         comments_corrections=links,
         medline_status=citation.get("Status"),
-        date_revised=_full_date(citation.find("DateRevised")),
+        date_revised=_full_date(_first(fields, "DateRevised")),
     )
 
 
 def _book_article(record):
-    document = _required(record, "BookDocument")
-    pmid, version = _pmid(document.find("PMID"))
-    book = _required(document, "Book")
+    parts = _children(record)
+    document = _required(record, parts, "BookDocument")
+    fields = _children(document)
+    pmid, version = _pmid(_first(fields, "PMID"))
+    book = _required(document, fields, "Book")
+    items = _children(book)
     # Only these two lists name the work itself; the ReferenceList inside BookDocument names others.
     ids = {
-        **_article_ids(record.find("PubmedBookData/ArticleIdList")),
-        **_article_ids(document.find("ArticleIdList")),
+        **_article_ids(_first(_children(*parts.get("PubmedBookData", ())), "ArticleIdList")),
+        **_article_ids(_first(fields, "ArticleIdList")),
     }
-    book_title, book_title_html = _rich(book.find("BookTitle"))
-    title, title_html = _rich(document.find("ArticleTitle"))
-    vernacular_title, vernacular_html = _rich(document.find("VernacularTitle"))
+    book_title, book_title_html = _rich(_first(items, "BookTitle"))
+    title, title_html = _rich(_first(fields, "ArticleTitle"))
+    vernacular_title, vernacular_html = _rich(_first(fields, "VernacularTitle"))
     if not title:
         title, title_html = (
             (vernacular_title, vernacular_html)
             if vernacular_title
             else (book_title, book_title_html)
         )
-    lists = document.findall("AuthorList")
-    book_lists = book.findall("AuthorList")
+    lists = fields.get("AuthorList", ())
+    book_lists = items.get("AuthorList", ())
     # A chapter's own authors, else (for a whole book) the book's.
     authors = _authors(a for a in lists if a.get("Type") != "editors") or _authors(
         a for a in book_lists if a.get("Type") != "editors"
     )
-    year, published, medline_date, season = _pub_date(book.find("PubDate"))
-    abstract, abstract_html, sections = _abstract(document.find("Abstract"))
-    publication_types = _texts(document.findall("PublicationType"))
-    languages = _texts(document.findall("Language"))
+    year, published, medline_date, season = _pub_date(_first(items, "PubDate"))
+    abstract, abstract_html, sections = _abstract(_first(fields, "Abstract"))
+    publication_types = _texts(fields.get("PublicationType", ()))
+    languages = _texts(fields.get("Language", ()))
+    publisher = _children(*items.get("Publisher", ()))
     return _reference(
         kind="book",
         pmid=pmid,
         pmid_version=version,
-        doi=_doi(book.findall("ELocationID"), ids),
+        doi=_doi(items.get("ELocationID", ()), ids),
         pmcid=_pmcid(ids.get("pmc")),
         title=title,
         title_html=title_html,
@@ -429,10 +528,10 @@ def _book_article(record):
         editors=_authors(a for a in (*lists, *book_lists) if a.get("Type") == "editors"),
         book_title=book_title,
         book_accession=ids.get("bookaccession"),
-        publisher=_plain(book.find("Publisher/PublisherName")),
-        publisher_location=_plain(book.find("Publisher/PublisherLocation")),
-        volume=_plain(book.find("Volume")),
-        pages=_pages(document.find("Pagination")),
+        publisher=_plain(_first(publisher, "PublisherName")),
+        publisher_location=_plain(_first(publisher, "PublisherLocation")),
+        volume=_plain(_first(items, "Volume")),
+        pages=_pages(_first(fields, "Pagination")),
         year=year,
         published=published,
         medline_date=medline_date,
@@ -444,23 +543,47 @@ def _book_article(record):
         language=languages[0] if languages else None,
         languages=languages,
         retracted=RETRACTED_TYPE in publication_types,
-        date_revised=_full_date(document.find("DateRevised")),
+        date_revised=_full_date(_first(fields, "DateRevised")),
     )
 
 
 def _reference(**values):
     """The Reference fields in a fixed order: absent ones None, or [] for lists."""
-    data = {field: [] if field in LIST_FIELDS else None for field in FIELDS}
+    data = dict.fromkeys(FIELDS)
+    for field in LIST_FIELDS:
+        data[field] = []
     data["retracted"] = False
-    unknown = set(values) - set(data)
-    if unknown:
-        raise TypeError(f"not Reference fields: {sorted(unknown)}")
     data.update(values)
+    if len(data) != len(FIELDS):
+        raise TypeError(f"not Reference fields: {sorted(set(values) - set(FIELDS))}")
     return data
 
 
-def _required(parent, tag):
-    element = parent.find(tag)
+def _children(*elements):
+    """{tag: [children with that tag, in document order]} of the elements; None counts as none.
+
+    ``_first(_children(element), tag)`` is what ``element.find(tag)`` gives, and
+    ``_children(*parents).get(tag, [])`` what ``grandparent.findall("Parent/tag")`` does.
+    """
+    children = {}
+    for element in elements:
+        if element is not None:
+            for child in element:
+                tag = child.tag
+                if tag in children:
+                    children[tag].append(child)
+                else:
+                    children[tag] = [child]
+    return children
+
+
+def _first(children, tag):
+    found = children.get(tag)
+    return found[0] if found else None
+
+
+def _required(parent, children, tag):
+    element = _first(children, tag)
     if element is None:
         raise RecordError(f"<{parent.tag}> has no <{tag}>")
     return element
@@ -471,19 +594,25 @@ def _pmid(element):
     text = _plain(element)
     if not text:
         raise RecordError("no PMID")
-    if not re.fullmatch(r"[0-9]+", text) or int(text) == 0:
+    if not _digits(text) or int(text) == 0:
         raise RecordError(f"{text!r} is not a PMID")
     version = element.get("Version", "")
-    return str(int(text)), int(version) if re.fullmatch(r"[0-9]+", version) else 1
+    return str(int(text)), int(version) if _digits(version) else 1
+
+
+def _digits(text):
+    """Whether text is ASCII digits only, like ``[0-9]+``."""
+    return text.isascii() and text.isdigit()
 
 
 def _article_ids(id_list):
     """{IdType: value} of one ArticleIdList, the first value of each type."""
     ids = {}
-    for element in id_list.findall("ArticleId") if id_list is not None else ():
-        kind, value = element.get("IdType"), _plain(element)
-        if kind and value:
-            ids.setdefault(kind, value)
+    for element in id_list if id_list is not None else ():
+        if element.tag == "ArticleId":
+            kind, value = element.get("IdType"), _plain(element)
+            if kind and value:
+                ids.setdefault(kind, value)
     return ids
 
 
@@ -509,7 +638,7 @@ def _pmcid(value):
         return None
     try:
         # Versioned PMCIDs exist (PMC8095192.2); the work is the same.
-        return normalize_pmcid(re.sub(r"\.[0-9]+$", "", value))
+        return normalize_pmcid(PMCID_VERSION.sub("", value))
     except ValueError:
         return None
 
@@ -517,20 +646,21 @@ def _pmcid(value):
 def _authors(author_lists):
     people = []
     for author_list in author_lists:
-        for author in author_list.findall("Author"):
+        for author in author_list:
             # NLM keeps a misspelt name, marked invalid, beside its correction.
-            if author.get("ValidYN") == "N":
+            if author.tag != "Author" or author.get("ValidYN") == "N":
                 continue
-            collective = _plain(author.find("CollectiveName"))
-            family = _plain(author.find("LastName"))
+            names = _children(author)
+            collective = _plain(_first(names, "CollectiveName"))
+            family = _plain(_first(names, "LastName"))
             if collective:
                 people.append({"collective": collective})
             elif family:
                 people.append(
                     {
                         "family": family,
-                        "given": _plain(author.find("ForeName")),
-                        "initials": _plain(author.find("Initials")),
+                        "given": _plain(_first(names, "ForeName")),
+                        "initials": _plain(_first(names, "Initials")),
                     }
                 )
     return people
@@ -539,10 +669,11 @@ def _authors(author_lists):
 def _pages(pagination):
     if pagination is None:
         return None
-    pages = _plain(pagination.find("MedlinePgn"))
+    parts = _children(pagination)
+    pages = _plain(_first(parts, "MedlinePgn"))
     if pages:
         return pages
-    start, end = _plain(pagination.find("StartPage")), _plain(pagination.find("EndPage"))
+    start, end = _plain(_first(parts, "StartPage")), _plain(_first(parts, "EndPage"))
     return f"{start}-{end}" if start and end and end != start else start
 
 
@@ -556,21 +687,22 @@ def _pub_date(pub_date):
     """
     if pub_date is None:
         return None, None, None, None
-    medline_date = _plain(pub_date.find("MedlineDate"))
+    parts = _children(pub_date)
+    medline_date = _plain(_first(parts, "MedlineDate"))
     if medline_date:
-        years = re.findall(r"(?<![0-9])[0-9]{4}(?![0-9])", medline_date)
+        years = YEAR_IN_TEXT.findall(medline_date)
         if not years:
             return None, None, medline_date, None
         year = int(years[0])
         months = MONTH_WORD.findall(medline_date)
         month = MONTHS[months[0].lower()] if len(years) == 1 and len(months) == 1 else None
         return year, _iso(year, month, None), medline_date, None
-    year = _plain(pub_date.find("Year"))
-    if not year or not re.fullmatch(r"[0-9]{4}", year):
+    year = _plain(_first(parts, "Year"))
+    if not year or len(year) != 4 or not _digits(year):
         return None, None, None, None
-    month = _month(_plain(pub_date.find("Month")))
-    day = _plain(pub_date.find("Day"))
-    season = _plain(pub_date.find("Season"))
+    month = _month(_plain(_first(parts, "Month")))
+    day = _plain(_first(parts, "Day"))
+    season = _plain(_first(parts, "Season"))
     return int(year), _iso(int(year), month, day), None, season
 
 
@@ -596,14 +728,20 @@ def _full_date(element):
     """ISO date of an element with Year, Month and Day children, or None."""
     if element is None:
         return None
+    parts = _children(element)
     try:
         return date(
-            int(element.findtext("Year", "")),
-            _month(_plain(element.find("Month"))),
-            int(element.findtext("Day", "")),
+            int(_raw_text(_first(parts, "Year"))),
+            _month(_plain(_first(parts, "Month"))),
+            int(_raw_text(_first(parts, "Day"))),
         ).isoformat()
     except (TypeError, ValueError):
         return None
+
+
+def _raw_text(element):
+    """What ``parent.findtext(tag, "")`` gives, for the element found."""
+    return "" if element is None else element.text or ""
 
 
 def _epub_date(article_dates):
@@ -620,7 +758,9 @@ def _abstract(abstract):
     which is not inside <Abstract>.
     """
     sections, paragraphs = [], []
-    for part in abstract.findall("AbstractText") if abstract is not None else ():
+    for part in abstract if abstract is not None else ():
+        if part.tag != "AbstractText":
+            continue
         text, markup = _rich(part)
         if not text:
             continue
@@ -636,22 +776,23 @@ def _abstract(abstract):
     return text or None, "".join(paragraphs) or None, sections
 
 
-def _links(citation):
+def _links(correction_lists):
     """CommentsCorrections as [{"type", "pmid", "source"}], both directions.
 
     RefType="Cites" is left out: old DTDs listed a paper's whole reference
     list under it, and those are other works.
     """
     links = []
-    for element in citation.findall("CommentsCorrectionsList/CommentsCorrections"):
+    for element in _children(*correction_lists).get("CommentsCorrections", ()):
         if element.get("RefType") == "Cites":
             continue
-        pmid = _plain(element.find("PMID"))
+        parts = _children(element)
+        pmid = _plain(_first(parts, "PMID"))
         links.append(
             {
                 "type": element.get("RefType"),
                 "pmid": pmid if pmid and pmid.isdigit() else None,
-                "source": _plain(element.find("RefSource")),
+                "source": _plain(_first(parts, "RefSource")),
             }
         )
     return links
@@ -671,10 +812,18 @@ def _plain(element):
     """The text of an element, tags dropped and whitespace collapsed; None when empty."""
     if element is None:
         return None
-    return _collapse("".join(element.itertext())) or None
+    # Most elements hold text only, and .text is much cheaper than itertext().
+    text = "".join(element.itertext()) if len(element) else element.text
+    if not text:
+        return None
+    return _collapse(text) or None
 
 
 def _collapse(text):
+    """Runs of white space (Unicode's, as str.split sees it) made one space; ends stripped."""
+    # Most text has nothing to collapse; isprintable() is False for every space but " ".
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
@@ -682,10 +831,21 @@ def _rich(element):
     """(plain text, safe HTML) of a mixed-content element such as ArticleTitle."""
     if element is None:
         return None, None
-    text, markup = [], []
-    _walk(element, text, markup)
-    html = re.sub(r"[ \t\r\n]+", " ", "".join(markup)).strip()
-    return _collapse("".join(text)) or None, html or None
+    if len(element):
+        text, markup = [], []
+        _walk(element, text, markup)
+        text, markup = "".join(text), "".join(markup)
+    else:
+        text = element.text or ""
+        markup = escape(text, quote=False)
+    return _collapse(text) or None, _collapse_xml_space(markup) or None
+
+
+def _collapse_xml_space(markup):
+    # Only XML's own white space: a no-break space in the text is meant.
+    if "  " in markup or "\n" in markup or "\t" in markup or "\r" in markup:
+        markup = XML_SPACE.sub(" ", markup)
+    return markup.strip()
 
 
 def _walk(element, text, markup):
