@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -179,11 +180,24 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_BEAT_SCHEDULE = {
+    # Safety net for references whose on-commit task never reached the broker.
+    "fetch-pending-references": {"task": "references.tasks.fetch_pending", "schedule": 600.0},
+    "refresh-stale-references": {
+        "task": "references.tasks.refresh_stale",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}
 
 NCBI_EUTILS_URL = os.getenv("NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/")
 NCBI_API_KEY = os.getenv("NCBI_API_KEY", "")
 NCBI_EMAIL = os.getenv("NCBI_EMAIL", "")
 NCBI_TOOL = os.getenv("NCBI_TOOL", "gene-curation")
+NCBI_IDCONV_URL = os.getenv(
+    "NCBI_IDCONV_URL", "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles/"
+)
+# References are fetched again when their metadata is older than this (retractions appear late).
+REFERENCE_REFRESH_DAYS = env_int("REFERENCE_REFRESH_DAYS", 30)
 
 EMAIL_BACKEND = os.getenv(
     "EMAIL_BACKEND",

@@ -45,7 +45,12 @@ PUBLISHED_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 
 class ReferenceQuerySet(models.QuerySet):
     def pending(self):
-        return self.filter(fetch_status=Reference.FetchStatus.PENDING, pmid__isnull=False)
+        """References waiting for their first fetch (they need a PMID, DOI or PMCID)."""
+        return self.filter(fetch_status=Reference.FetchStatus.PENDING).filter(
+            models.Q(pmid__isnull=False)
+            | models.Q(doi__isnull=False)
+            | models.Q(pmcid__isnull=False)
+        )
 
     def stale(self, days):
         cutoff = timezone.now() - timedelta(days=days)
@@ -300,9 +305,9 @@ class Reference(models.Model):
         """Keep every stored value; note the error and count the attempt."""
         self._record_problem(self.FetchStatus.FAILED, error)
 
-    def record_not_found(self):
-        """PubMed has no record for this PMID (never had, or deleted it)."""
-        message = f"PubMed has no record for PMID {self.pmid}."
+    def record_not_found(self, message=""):
+        """PubMed has no record for this work (never had, or deleted it)."""
+        message = message or f"PubMed has no record for PMID {self.pmid}."
         was_fetched = self.fetched_at is not None
         self._record_problem(self.FetchStatus.NOT_FOUND, message)
         if was_fetched:

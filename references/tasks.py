@@ -1,0 +1,48 @@
+"""Celery tasks: thin wrappers that take ids, call one domain function, and retry at the edge."""
+
+from celery import shared_task
+from django.conf import settings
+
+from references import fetching
+from references.eutils import EutilsClient, TransientError
+from references.models import Reference
+
+BATCH = 200  # one efetch request's worth of PMIDs
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,  # a worker killed mid-fetch hands the batch back to the broker
+    autoretry_for=(TransientError,),
+    max_retries=5,
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    soft_time_limit=600,
+    time_limit=660,
+)
+def fetch_references(reference_ids):
+    counts = fetching.fetch_references(reference_ids, client=EutilsClient.from_settings())
+    return dict(counts)
+
+
+@shared_task
+def fetch_pending():
+    """Queue every reference still waiting for its first fetch."""
+    return queue_fetches(Reference.objects.pending())
+
+
+@shared_task
+def refresh_stale(days=None):
+    """Queue the references last fetched more than `days` ago (REFERENCE_REFRESH_DAYS)."""
+    return queue_fetches(Reference.objects.stale(days or settings.REFERENCE_REFRESH_DAYS))
+
+
+def queue_fetches(references):
+    return queue_fetch_ids(list(references.order_by("pk").values_list("pk", flat=True)))
+
+
+def queue_fetch_ids(ids):
+    for start in range(0, len(ids), BATCH):
+        fetch_references.delay(ids[start : start + BATCH])
+    return len(ids)

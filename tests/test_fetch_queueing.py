@@ -1,0 +1,76 @@
+"""New references are queued for fetching when their transaction commits, one task per transaction."""
+
+import pytest
+from django.db import transaction
+
+from references import tasks
+from tests.factories import make_reference
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """The batches fetch_references.delay was called with (the broker itself is tested end to end)."""
+    calls = []
+    monkeypatch.setattr(tasks.fetch_references, "delay", lambda ids: calls.append(list(ids)))
+    return calls
+
+
+def test_references_created_in_one_transaction_are_one_task(
+    sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        a = make_reference(pmid=9822609, fetch_status="pending")
+        b = make_reference(doi="10.1038/nm.2830", fetch_status="pending")
+        make_reference(url="https://example.org/db", title="No identifier")
+    assert len(callbacks) == 1
+    assert sent == [[a.pk, b.pk]]
+
+
+def test_nothing_is_queued_before_commit_or_after_rollback(
+    sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        make_reference(pmid=9822609, fetch_status="pending")
+    assert sent == []
+    assert len(callbacks) == 1
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        make_reference(pmid=11162841, fetch_status="pending")
+        raise RuntimeError("the request failed")
+    assert callbacks == []
+    assert sent == []
+
+
+def test_already_fetched_references_are_not_queued(sent, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        make_reference(pmid=9822609, fetch_status="fetched")
+    assert callbacks == [] and sent == []
+
+
+def test_pending_and_stale_tasks_queue_batches_of_200(sent, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from references.models import Reference
+
+    Reference.objects.bulk_create(
+        Reference(pmid=1000 + i, fetch_status="pending", title=f"t{i}") for i in range(450)
+    )
+    assert tasks.fetch_pending() == 450
+    assert [len(batch) for batch in sent] == [200, 200, 50]
+
+    sent.clear()
+    old = timezone.now() - timedelta(days=settings.REFERENCE_REFRESH_DAYS + 1)
+    Reference.objects.filter(pmid__lt=1010).update(fetch_status="fetched", fetched_at=old)
+    Reference.objects.filter(pmid__gte=1010, pmid__lt=1020).update(
+        fetch_status="fetched", fetched_at=timezone.now()
+    )
+    assert tasks.refresh_stale() == 10
+    assert [len(batch) for batch in sent] == [10]
