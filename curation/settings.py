@@ -125,6 +125,8 @@ if DATABASES["default"]["ENGINE"] not in SUPPORTED_DATABASES:
         "DATABASE_URL must point at SQLite (sqlite:///PATH) or PostgreSQL (postgres://...)."
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so that a worker process started by the tests sees the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
     # Web and worker processes share the file: wait for locks instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
