@@ -2,7 +2,7 @@
 
 import argparse
 
-from bench import parser, run, table  # noqa: F401  (importing a module registers its benchmarks)
+from bench import fetch, parser, run, table  # noqa: F401  (importing a module registers its benchmarks)
 
 
 def main(argv=None):

@@ -10,10 +10,26 @@ BIOPYTHON = "Bio.Entrez.read(validate=False)"
 ROW = re.compile(r"  (?P<name>.+?) {2,}[0-9.,]+  (?P<unit>\S+)( +[0-9.,]+ +[0-9.]+x)?  +(?P<of>.+)")
 
 
-def test_bench_prints_one_table_of_the_parser_against_biopython(capsys):
+def sections(output):
+    """The printed table's header, then {title: its row lines}, in order."""
+    header, *lines = output.splitlines()
+    tables, title = {}, None
+    for line in lines:
+        if line.startswith("  "):
+            tables[title].append(line)
+        else:
+            title = line
+            tables[title] = []
+    return header, tables
+
+
+def test_bench_prints_one_table_of_the_parser_against_biopython_and_the_fetch_rate(capsys):
     main(["--scale", "0.002"])
-    header, title, *lines = capsys.readouterr().out.splitlines()
+    header, tables = sections(capsys.readouterr().out)
     assert header.split() == ["value", "unit", "baseline", "ratio", "baseline", "is"]
+    (title,) = [t for t in tables if t.startswith("PubMed XML")]
+    (fetch_title,) = [t for t in tables if t.startswith("efetch against")]
+    lines, fetch_lines = tables[title], tables[fetch_title]
     assert re.fullmatch(
         r"PubMed XML: [0-9]+ kB, [0-9]+ records \(the [0-9]+ fixture records repeated\); "
         r"peak memory = growth of the peak RSS of a fresh process",
@@ -33,6 +49,11 @@ def test_bench_prints_one_table_of_the_parser_against_biopython(capsys):
         f"{rows[3]['name']} {rows[3]['of']}",
     ).group(2, 1)
     assert 9 <= int(large) / int(small) <= 11
+
+    fetch_rows = [ROW.fullmatch(line) or line for line in fetch_lines]
+    assert fetch_rows[0]["name"] == "efetch requests"
+    assert fetch_rows[0]["of"] == "the rate-limit ceiling"
+    assert fetch_lines[1].split()[:3] == ["records", "fetched", fetch_lines[1].split()[2]]
 
 
 def test_a_row_without_a_baseline_has_no_ratio():
