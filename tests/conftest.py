@@ -59,3 +59,13 @@ def admin_log_in(client):
         return client
 
     return log_in
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """The batches fetch_references.delay is called with (the broker is tested end to end)."""
+    from references import tasks
+
+    calls = []
+    monkeypatch.setattr(tasks.fetch_references, "delay", lambda ids: calls.append(list(ids)))
+    return calls

@@ -9,14 +9,6 @@ from tests.factories import make_reference
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def sent(monkeypatch):
-    """The batches fetch_references.delay was called with (the broker itself is tested end to end)."""
-    calls = []
-    monkeypatch.setattr(tasks.fetch_references, "delay", lambda ids: calls.append(list(ids)))
-    return calls
-
-
 def test_references_created_in_one_transaction_are_one_task(
     sent, django_capture_on_commit_callbacks
 ):

@@ -3,18 +3,10 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from references import tasks
 from references.models import Reference
 from tests.factories import make_reference
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sent(monkeypatch):
-    calls = []
-    monkeypatch.setattr(tasks.fetch_references, "delay", lambda ids: calls.append(list(ids)))
-    return calls
 
 
 def run(*args):
