@@ -51,13 +51,11 @@ def env_list(name, default):
 
 DEBUG = env_bool("DEBUG", False)
 
+# With DEBUG off there is no fallback: an empty key makes Django refuse to sign
+# anything, and the web and worker processes refuse to start (curation.startup).
+# Commands that need no secret (migrate, makemigrations --check) still run.
 SECRET_KEY = os.getenv("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
-            "(a long random string), or DEBUG=1 for local development."
-        )
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "insecure-local-development-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])

@@ -1,11 +1,4 @@
-"""
-WSGI config for curation project.
-
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
-"""
+"""The WSGI application that gunicorn serves."""
 
 import os
 
@@ -13,4 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "curation.settings")
 
+from curation.startup import require_secret_key  # noqa: E402  (after the settings module is named)
+
+require_secret_key()
 application = get_wsgi_application()

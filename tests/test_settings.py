@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from django.conf import settings
 
@@ -22,6 +23,7 @@ print(json.dumps({
     "NCBI_API_KEY": settings.NCBI_API_KEY,
     "NCBI_EMAIL": settings.NCBI_EMAIL,
     "SSL_REDIRECT": getattr(settings, "SECURE_SSL_REDIRECT", False),
+    "SECRET_KEY": settings._wrapped.SECRET_KEY,  # past Django's lazy refusal of an empty key
 }))
 """
 
@@ -68,20 +70,54 @@ def test_local_defaults_need_no_services():
     assert values["NCBI_EUTILS_URL"].startswith("https://eutils.ncbi.nlm.nih.gov/")
 
 
-def test_production_without_secret_key_refuses_to_start():
+def run(*command, **env):
+    return subprocess.run(
+        command,
+        env={**CLEAN_ENV, **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_without_secret_key_has_no_fallback_key():
     values, error = load_settings(DEBUG="0")
-    assert values is None
-    assert "SECRET_KEY is not set" in error
+    assert error == ""
+    assert values["SECRET_KEY"] == ""
+
+
+def test_web_app_refuses_to_start_without_secret_key():
+    result = run(sys.executable, "-c", "import curation.wsgi", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_worker_refuses_to_start_without_secret_key(tmp_path):
+    celery = Path(sys.executable).with_name("celery")
+    result = run(str(celery), "-A", "curation", "worker", "--concurrency=1", VAR_DIR=str(tmp_path))
+    assert result.returncode == 1
+    assert "SECRET_KEY is not set" in result.stdout + result.stderr
+
+
+def test_commands_that_need_no_secret_run_without_one():
+    result = run(sys.executable, "manage.py", "makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_debug_defaults_to_off():
-    values, error = load_settings()
-    assert values is None
-    assert "SECRET_KEY is not set" in error
     values, _ = load_settings(SECRET_KEY="x" * 60, ALLOWED_HOSTS="genes.example.org")
     assert values["DEBUG"] is False
     assert values["SSL_REDIRECT"] is True
     assert values["ALLOWED_HOSTS"] == ["genes.example.org"]
+
+
+def test_debug_gives_a_local_key_only_when_none_is_set():
+    values, _ = load_settings(DEBUG="1")
+    assert values["SECRET_KEY"].startswith("insecure-local-development-key")
+    values, _ = load_settings(DEBUG="1", SECRET_KEY="mine")
+    assert values["SECRET_KEY"] == "mine"
 
 
 def test_unreadable_boolean_is_refused():
