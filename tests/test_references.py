@@ -51,7 +51,7 @@ def test_bad_pmid_is_refused(raw):
     [
         ("pmc1171011", "PMC1171011"),
         ("1171011", "PMC1171011"),
-        ("PMC 1171011".replace(" ", ""), "PMC1171011"),
+        ("PMC1171011", "PMC1171011"),
     ],
 )
 def test_pmcid_is_normalised(raw, expected):
