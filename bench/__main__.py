@@ -1,8 +1,17 @@
 """python -m bench [--scale S]: run every benchmark and print one table."""
 
 import argparse
+import importlib
+import pkgutil
 
-from bench import fetch, parser, run, table  # noqa: F401  (importing a module registers its benchmarks)
+import bench
+from bench import run, table
+
+
+def load_benchmarks():
+    # Importing a module registers its benchmarks; every module in the package is one.
+    for module in sorted(pkgutil.iter_modules(bench.__path__), key=lambda m: m.name):
+        importlib.import_module(f"bench.{module.name}")
 
 
 def main(argv=None):
@@ -14,6 +23,7 @@ def main(argv=None):
         help="multiply the size of every input by this (default 1; tests use a small one)",
     )
     options = arguments.parse_args(argv)
+    load_benchmarks()
     for line in table(run(options.scale)):
         print(line, flush=True)
 

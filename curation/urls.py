@@ -1,9 +1,14 @@
 from django.contrib import admin
-from django.urls import path
-
-from curation import views
+from django.urls import include, path
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("curation.account_urls")),
+    path("curate/genes/", include("genes.curate_urls")),
+    path("curate/token/", include("curation.api.token_urls")),
+    path("curate/", include("curation.curate_urls")),
+    path("api/v1/export/", include("curation.export_urls")),
+    path("api/", include("curation.api.urls")),
+    path("releases/", include("curation.release_urls")),
+    path("", include("curation.public_urls")),
 ]

@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import override_settings
@@ -69,3 +72,50 @@ def sent(monkeypatch):
     calls = []
     monkeypatch.setattr(tasks.fetch_references, "delay", lambda ids: calls.append(list(ids)))
     return calls
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's; set CHROMIUM to use another) driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the tests' ORM calls are still
+    # synchronous and safe, which Django cannot tell without this switch.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=os.getenv("CHROMIUM", "/usr/bin/chromium"), args=["--no-sandbox"]
+        )
+        yield chromium
+        chromium.close()
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser tab with its own cookies; closed after the test."""
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def screenshots(request):
+    """save(name) writes a full-page PNG under test-output/screenshots/<test name>/."""
+    folder = (
+        Path(__file__).resolve().parent.parent / "test-output" / "screenshots" / request.node.name
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def save(tab, name):
+        path = folder / f"{name}.png"
+        tab.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
