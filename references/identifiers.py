@@ -43,3 +43,42 @@ def normalize_pmcid(value):
     if not match or int(match.group(1)) == 0:
         raise ValueError(f"{value!r} is not a PMCID: a PMCID looks like PMC1171011.")
     return f"PMC{int(match.group(1))}"
+
+
+PUBMED_URL_RE = re.compile(
+    r"^https?://(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/pubmed)/(\d+)/?$", re.I
+)
+PMC_URL_RE = re.compile(
+    r"^https?://(?:www\.|pmc\.)?ncbi\.nlm\.nih\.gov/(?:pmc/)?articles/(PMC\d+)/?$", re.I
+)
+
+
+def parse_identifier(value):
+    """What a curator typed -> ("pmid", 9822609), ("doi", "10.1038/nm.2830") or ("pmcid", "PMC1171011").
+
+    Accepts the bare forms, their usual prefixes ("PMID:", "doi:") and PubMed, PMC and
+    doi.org links.
+    """
+    text = str(value or "").strip()
+    if match := PUBMED_URL_RE.match(text):
+        return "pmid", normalize_pmid(match.group(1))
+    if match := PMC_URL_RE.match(text):
+        return "pmcid", normalize_pmcid(match.group(1))
+    if text.upper().startswith("PMC"):
+        return "pmcid", normalize_pmcid(text)
+    if PMID_RE.match(text):
+        return "pmid", normalize_pmid(text)
+    if "10." in text:
+        return "doi", normalize_doi(text)
+    raise ValueError(
+        f"{text!r} is not a PMID (9822609), a DOI (10.1038/nm.2830) or a PMCID (PMC1171011)."
+    )
+
+
+def split_identifiers(text):
+    """Several identifiers typed at once, separated by spaces, new lines, commas or semicolons.
+
+    DOIs may hold commas and semicolons themselves, so only a separator followed by
+    white space or the end of the text splits.
+    """
+    return [part for part in re.split(r"[,;]?\s+|[,;]$", str(text or "").strip()) if part]

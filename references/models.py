@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from references.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from references.identifiers import normalize_doi, normalize_pmcid, normalize_pmid, parse_identifier
 from references.signals import reference_flagged
 
 # The fields a PubMed record sets (the parser's Reference JSON, minus identity and state).
@@ -74,6 +74,16 @@ class ReferenceQuerySet(models.QuerySet):
             return reference, "created"
         changed = reference.apply_pubmed(data, now)
         return reference, "updated" if changed else "unchanged"
+
+    def cited(self, identifier):
+        """(reference, created) for a PMID, DOI or PMCID as typed by a curator.
+
+        An unknown identifier makes a new pending reference, which is queued for
+        fetching when the transaction commits. Raises ValueError for text that is
+        no identifier, with a message that says what one looks like.
+        """
+        kind, value = parse_identifier(identifier)
+        return self.get_or_create(**{kind: value})
 
     def matching(self, *, pmid=None, doi=None, pmcid=None, url=None, title=None, year=None):
         """Existing references that are the same work as the one described.
