@@ -21,7 +21,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py demo_accounts
 	@echo "Serving http://127.0.0.1:$(PORT)/ (admin at /admin/) with a Celery worker beside it. Ctrl-C stops both."
-	@$(BIN)/celery -A curation worker --loglevel=INFO --concurrency=1 & worker=$$!; \
+	@$(BIN)/celery -A curation worker -Q celery,ncbi --loglevel=INFO --concurrency=1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

@@ -184,6 +184,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Tasks that call NCBI have a queue of their own, so that a small dedicated worker can serve
+# it (`celery worker -Q ncbi`) while other work scales apart. The limit that counts is the
+# client's rate limiter, shared through Redis by every process; the tasks' Celery
+# rate_limit is only a per-worker backstop at the same figure.
+NCBI_QUEUE = os.getenv("NCBI_QUEUE", "ncbi")
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"references.tasks.fetch_references": {"queue": NCBI_QUEUE}}
 CELERY_BEAT_SCHEDULE = {
     # Safety net for references whose on-commit task never reached the broker.
     "fetch-pending-references": {"task": "references.tasks.fetch_pending", "schedule": 600.0},
@@ -197,6 +204,8 @@ NCBI_EUTILS_URL = os.getenv("NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/
 NCBI_API_KEY = os.getenv("NCBI_API_KEY", "")
 NCBI_EMAIL = os.getenv("NCBI_EMAIL", "")
 NCBI_TOOL = os.getenv("NCBI_TOOL", "gene-curation")
+# Requests per second to NCBI from all processes together; unset: 3, or 10 with an API key.
+NCBI_RATE_LIMIT = env_int("NCBI_RATE_LIMIT", 0) or None
 NCBI_IDCONV_URL = os.getenv(
     "NCBI_IDCONV_URL", "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles/"
 )

@@ -6,8 +6,16 @@ from django.conf import settings
 from references import fetching
 from references.eutils import EutilsClient, TransientError
 from references.models import Reference
+from references.ratelimit import DEFAULT_RATE, DEFAULT_RATE_WITH_KEY
 
 BATCH = 200  # one efetch request's worth of PMIDs
+
+
+def ncbi_rate():
+    """Requests per second NCBI allows this deployment."""
+    if settings.NCBI_RATE_LIMIT:
+        return settings.NCBI_RATE_LIMIT
+    return DEFAULT_RATE_WITH_KEY if settings.NCBI_API_KEY else DEFAULT_RATE
 
 
 @shared_task(
@@ -18,6 +26,8 @@ BATCH = 200  # one efetch request's worth of PMIDs
     retry_backoff=60,
     retry_backoff_max=3600,
     retry_jitter=True,
+    # A backstop per worker; the shared limiter in the client keeps all workers together in line.
+    rate_limit=f"{ncbi_rate()}/s",
     soft_time_limit=600,
     time_limit=660,
 )

@@ -70,7 +70,7 @@ def worker(standin, tmp_path):
     }
     command = [
         sys.executable, "-m", "celery", "-A", "curation", "worker",
-        "--concurrency=1", "--loglevel=INFO", "--without-gossip", "--without-mingle",
+        "-Q", f"celery,{settings.NCBI_QUEUE}", "--concurrency=1", "--loglevel=INFO", "--without-gossip", "--without-mingle",
         "--hostname", f"e2e-{uuid.uuid4().hex[:8]}@%h",
     ]  # fmt: skip
     with open(log, "w") as out:
