@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test lint format bench install clean
+.PHONY: run up test lint format bench install clean
 
 install: $(STAMP)
 
@@ -24,6 +24,23 @@ run: $(STAMP)
 	@$(BIN)/celery -A curation worker -Q celery,ncbi --loglevel=INFO --concurrency=1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The production stack on this machine: gunicorn, a worker, an NCBI worker and beat (the
+# Procfile) with DEBUG off, against PostgreSQL and Redis. Ctrl-C stops them all.
+up: export DEBUG = 0
+up: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/curation
+up: export REDIS_URL ?= redis://127.0.0.1:6379/0
+up: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
+up: export SECURE_SSL_REDIRECT ?= 0
+up: export PATH := $(abspath $(BIN)):$(PATH)
+up: $(STAMP)
+	@mkdir -p var
+	@test -s var/secret_key || python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key
+	python manage.py create_database
+	python manage.py migrate --noinput
+	python manage.py collectstatic --noinput -v 0
+	@echo "Serving http://127.0.0.1:8000/ with DEBUG off. Ctrl-C stops every process."
+	SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)} honcho start
 
 test: $(STAMP)
 	$(BIN)/pytest
