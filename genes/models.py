@@ -256,6 +256,13 @@ class Gene(models.Model):
             return False
         self.replaced_by_id, self.discontinued_on = target, on
         self.save(update_fields=["replaced_by", "discontinued_on", "updated_at"])
+        if replaced_by:
+            # Old links and searches now lead to the replacement.
+            for name, kind in (
+                (str(self.ncbi_gene_id), GeneName.Kind.DISCONTINUED_ID),
+                (self.symbol, GeneName.Kind.DISCONTINUED),
+            ):
+                replaced_by.add_name(name, kind, discontinued_on=on)
         gene_discontinued.send(sender=Gene, gene=self, replaced_by=replaced_by)
         return True
 
