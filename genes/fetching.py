@@ -51,18 +51,14 @@ def fetch_genes(gene_ids, *, client):
     for gene in genes:
         document = documents.get(gene.ncbi_gene_id)
         if document is None:
-            gene.record_fetch_failure(
-                f"NCBI Gene has no record with ID {gene.ncbi_gene_id}.", Gene.FetchStatus.NOT_FOUND
-            )
-            counts["not_found"] += 1
+            message = f"NCBI Gene has no record with ID {gene.ncbi_gene_id}."
+            counts[gene.record_fetch_failure(message, Gene.FetchStatus.NOT_FOUND)] += 1
             continue
         with transaction.atomic():
-            filled = gene.apply_summary(parse_summary(document))
-        counts["fetched" if filled else "failed"] += 1
+            counts[gene.apply_summary(parse_summary(document))] += 1
     return counts
 
 
 def _record_failures(genes, error, counts):
     for gene in genes:
-        gene.record_fetch_failure(str(error))
-        counts["failed"] += 1
+        counts[gene.record_fetch_failure(str(error))] += 1

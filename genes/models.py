@@ -194,7 +194,10 @@ class Gene(models.Model):
         return changed, old_symbol
 
     def apply_summary(self, summary, now=None):
-        """Store what NCBI's esummary says about this gene (see genes.esummary.parse_summary)."""
+        """Store what NCBI's esummary says about this gene (see genes.esummary.parse_summary).
+
+        Return the outcome: fetched, or the failure status recorded on the gene.
+        """
         now = now or timezone.now()
         if summary["taxid"] != HUMAN:
             return self.record_fetch_failure(
@@ -233,16 +236,16 @@ class Gene(models.Model):
             self.add_name(old_symbol, GeneName.Kind.PREVIOUS)
         for kind, name in summary["names"]:
             self.add_name(name, kind)
-        return True
+        return Gene.FetchStatus.FETCHED
 
     def record_fetch_failure(self, error, status=FetchStatus.FAILED):
-        """Keep every stored value and note why the fetch did not fill the gene."""
+        """Keep every stored value and note why the fetch did not fill the gene; return `status`."""
         # A gene that was filled before keeps its status: its data is still good.
         if self.fetch_status not in (Gene.FetchStatus.NONE, Gene.FetchStatus.FETCHED):
             self.fetch_status = status
         self.fetch_error = str(error)[:2000]
         self.save(update_fields=["fetch_status", "fetch_error", "updated_at"])
-        return False
+        return status
 
     def discontinue(self, *, on, replaced_by=None):
         """NCBI discontinued this Gene ID (merged into `replaced_by`, or withdrawn).
