@@ -252,3 +252,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
 }
+
+# Gene catalogue: genes added by Gene ID whose on-commit fetch never reached the broker.
+CELERY_BEAT_SCHEDULE["fetch-pending-genes"] = {
+    "task": "genes.tasks.fetch_pending_genes",
+    "schedule": 600.0,
+}

@@ -1,11 +1,12 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 
-from genes.models import Gene, GeneName
+from genes.fetching import fetch_on_commit
+from genes.models import Gene, GeneName, placeholder_symbol
 
 # genes never imports curation (dependencies point one way), so the approved
 # status is named by its stored value here.
@@ -59,23 +60,81 @@ class GeneAdmin(admin.ModelAdmin):
         "hgnc_id",
         "location",
         "gene_type",
+        "fetch_status",
         "approved_claims",
     ]
-    list_filter = ["gene_type"]
+    list_filter = ["gene_type", "fetch_status"]
     # `=ncbi_gene_id` is an iexact lookup, which compares text, so a word
     # typed into the search box does not fail on the integer column.
     search_fields = ["symbol", "name", "names__name", "=ncbi_gene_id", "hgnc_id"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = [
+        "replaced_by",
+        "discontinued_on",
+        "fetch_status",
+        "fetch_error",
+        "fetched_at",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [GeneNameInline]
+    actions = ["fetch_from_ncbi"]
     fieldsets = [
-        (None, {"fields": ["symbol", "name", "gene_type", "location"]}),
+        (None, {"fields": ["symbol", "name", "gene_type", "chromosome", "location"]}),
         (
             "Identifiers",
-            {"fields": ["ncbi_gene_id", "hgnc_id", "gene_family", "ensembl_id", "uniprot_ids"]},
+            {
+                "fields": [
+                    "ncbi_gene_id",
+                    "hgnc_id",
+                    "gene_family",
+                    "ensembl_id",
+                    "uniprot_ids",
+                    "mim_ids",
+                ]
+            },
         ),
         ("Description", {"fields": ["description", "description_source"]}),
-        ("History", {"fields": ["created_at", "updated_at"]}),
+        ("NCBI", {"fields": ["fetch_status", "fetch_error", "fetched_at"]}),
+        ("History", {"fields": ["replaced_by", "discontinued_on", "created_at", "updated_at"]}),
     ]
+    # Adding a gene takes only its Gene ID: the rest comes from NCBI.
+    add_fieldsets = [
+        (
+            None,
+            {
+                "fields": ["ncbi_gene_id"],
+                "description": "Type the gene's NCBI Gene ID; its symbol, names and location "
+                "are fetched from NCBI Gene in the background.",
+            },
+        )
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+
+    def get_inlines(self, request, obj):
+        return [] if obj is None else super().get_inlines(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["fields"] = ["ncbi_gene_id"]
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.symbol = placeholder_symbol(obj.ncbi_gene_id)
+            obj.fetch_status = Gene.FetchStatus.PENDING
+        super().save_model(request, obj, form, change)
+        if not change:
+            fetch_on_commit([obj.pk])
+
+    @admin.action(description="Fetch the selected genes again from NCBI")
+    def fetch_from_ncbi(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        fetch_on_commit(ids)
+        self.message_user(
+            request, f"Queued {len(ids)} gene(s) for a fetch from NCBI.", messages.SUCCESS
+        )
 
     def get_queryset(self, request):
         # distinct: a search on aliases joins the names and repeats each gene's

@@ -1,30 +1,85 @@
 from django.db import models
 from django.db.models.functions import Lower, Upper
+from django.utils import timezone
+
+from genes.signals import gene_discontinued
+
+HUMAN = 9606  # NCBI Taxonomy ID: the catalogue holds human genes
+# Values an import or a fetch never writes over stored data with.
+EMPTY = (None, "", [])
+
+
+def placeholder_symbol(ncbi_gene_id):
+    """The symbol of a gene added by ID until NCBI's answer arrives.
+
+    NCBI itself names genes without an official symbol LOC<Gene ID>, so the
+    placeholder can only ever collide with the same gene's own name.
+    """
+    return f"LOC{ncbi_gene_id}"
 
 
 class GeneQuerySet(models.QuerySet):
-    def lookup(self, name):
-        """Genes answering to `name`: the current symbol first, else any other name.
+    def current(self):
+        """Genes that were not merged into another (withdrawn ones are kept, they have no successor)."""
+        return self.filter(replaced_by__isnull=True)
 
-        Several genes may share an alias, so this returns a queryset, never a guess.
+    def lookup(self, name):
+        """Genes answering to `name`, in this order of precedence:
+
+        1. the gene whose current symbol is `name`, in any case (symbols are
+           unique, so at most one): it wins over every other gene's aliases;
+        2. for a number, the gene with that NCBI Gene ID, or the gene that
+           replaced it when NCBI discontinued that ID;
+        3. every gene with `name` as an alias, previous or discontinued symbol.
+
+        Several genes may share an alias, so this returns a queryset, never a
+        guess. Genes merged into another are never returned: their symbol and
+        Gene ID are names of the gene that replaced them.
         """
         name = (name or "").strip()
         if not name:
             return self.none()
-        by_symbol = self.filter(symbol__iexact=name)
+        genes = self.current()
+        by_symbol = genes.filter(symbol__iexact=name)
         if by_symbol.exists():
             return by_symbol
         if name.isdigit():
-            by_id = self.filter(
+            by_id = genes.filter(
                 models.Q(ncbi_gene_id=int(name))
                 | models.Q(names__kind=GeneName.Kind.DISCONTINUED_ID, names__name=name)
             )
             if by_id.exists():
                 return by_id.distinct()
-        return self.filter(names__name_upper=name.upper()).distinct()
+        return genes.filter(names__name_upper=name.upper()).distinct()
+
+    def add_by_id(self, ncbi_gene_id):
+        """(gene, created) for an NCBI Gene ID; a new gene waits for its fetch from NCBI."""
+        return self.get_or_create(
+            ncbi_gene_id=ncbi_gene_id,
+            defaults={
+                "symbol": placeholder_symbol(ncbi_gene_id),
+                "fetch_status": Gene.FetchStatus.PENDING,
+            },
+        )
+
+    def symbol_holders(self, symbols):
+        """{upper-case symbol: NCBI Gene ID of the gene holding it} for `symbols`."""
+        return dict(
+            self.annotate(symbol_upper=Upper("symbol"))
+            .filter(symbol_upper__in={s.upper() for s in symbols})
+            .values_list("symbol_upper", "ncbi_gene_id")
+        )
 
 
 class Gene(models.Model):
+    class FetchStatus(models.TextChoices):
+        # Blank: the gene came from the NCBI and HGNC files and was never fetched on its own.
+        NONE = "", "loaded from files"
+        PENDING = "pending", "pending"
+        FETCHED = "fetched", "fetched"
+        NOT_FOUND = "not_found", "not found"
+        FAILED = "failed", "failed"
+
     ncbi_gene_id = models.PositiveBigIntegerField("NCBI Gene ID", unique=True)
     symbol = models.CharField(max_length=64)
     name = models.CharField("full name", max_length=255, blank=True)
@@ -36,10 +91,28 @@ class Gene(models.Model):
     )
     hgnc_id = models.CharField("HGNC ID", max_length=16, blank=True)
     gene_family = models.CharField("HGNC gene family", max_length=255, blank=True)
-    location = models.CharField("cytoband", max_length=64, blank=True)
+    chromosome = models.CharField(max_length=32, blank=True)
+    location = models.CharField("cytoband", max_length=128, blank=True)
     uniprot_ids = models.JSONField("UniProt accessions", default=list, blank=True)
     ensembl_id = models.CharField("Ensembl gene ID", max_length=32, blank=True)
+    mim_ids = models.JSONField("OMIM IDs", default=list, blank=True)
     gene_type = models.CharField(max_length=32, blank=True, help_text="For example protein-coding.")
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        help_text="The gene NCBI merged this one into.",
+    )
+    discontinued_on = models.DateField(
+        null=True, blank=True, help_text="When NCBI discontinued this Gene ID."
+    )
+    fetch_status = models.CharField(
+        max_length=16, choices=FetchStatus.choices, default=FetchStatus.NONE, blank=True
+    )
+    fetch_error = models.TextField(blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -57,6 +130,12 @@ class Gene(models.Model):
                 condition=models.Q(hgnc_id="") | models.Q(hgnc_id__startswith="HGNC:"),
                 name="gene_hgnc_id_format",
             ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    fetch_status__in=["", "pending", "fetched", "not_found", "failed"]
+                ),
+                name="gene_fetch_status_valid",
+            ),
         ]
         indexes = [models.Index(Lower("name"), name="gene_name_lower")]
 
@@ -69,6 +148,10 @@ class Gene(models.Model):
     @property
     def ncbi_url(self):
         return f"https://www.ncbi.nlm.nih.gov/gene/{self.ncbi_gene_id}"
+
+    @property
+    def is_current(self):
+        return self.replaced_by_id is None and self.discontinued_on is None
 
     def other_names(self, kind):
         return [n.name for n in self.names.all() if n.kind == kind]
@@ -86,6 +169,111 @@ class Gene(models.Model):
             gene=self, kind=kind, name_upper=name.upper(), defaults={"name": name, **extra}
         )
         return obj
+
+    def take_values(self, values, previous_symbols=()):
+        """Set the `values` that are not empty and differ; return (changed fields, old symbol).
+
+        A source's empty value never erases what another source gave. A rename
+        returns the symbol it replaces, to be kept as a previous symbol; a
+        symbol the gene was renamed away from (`previous_symbols`, upper case)
+        is not taken back, so a source that lags behind HGNC cannot undo a rename.
+        """
+        changed = []
+        values = {field: _fit(self, field, value) for field, value in values.items()}
+        for field, value in values.items():
+            if value in EMPTY or getattr(self, field) == value:
+                continue
+            if field == "symbol" and value.upper() in previous_symbols:
+                continue
+            changed.append(field)
+        old_symbol = self.symbol if "symbol" in changed else None
+        if old_symbol == placeholder_symbol(self.ncbi_gene_id):
+            old_symbol = None  # not a name the gene ever had
+        for field in changed:
+            setattr(self, field, values[field])
+        return changed, old_symbol
+
+    def apply_summary(self, summary, now=None):
+        """Store what NCBI's esummary says about this gene (see genes.esummary.parse_summary).
+
+        Return the outcome: fetched, or the failure status recorded on the gene.
+        """
+        now = now or timezone.now()
+        if summary["taxid"] != HUMAN:
+            return self.record_fetch_failure(
+                f"Gene ID {self.ncbi_gene_id} is a {summary['organism'] or 'non-human'} gene "
+                f"(taxon {summary['taxid']}); the catalogue holds human genes only.",
+                Gene.FetchStatus.FAILED,
+            )
+        if summary["replaced_by"]:
+            return self.record_fetch_failure(
+                f"NCBI replaced Gene ID {self.ncbi_gene_id} by Gene ID {summary['replaced_by']}: "
+                "add that one instead.",
+                Gene.FetchStatus.NOT_FOUND,
+            )
+        if summary["discontinued"]:
+            return self.record_fetch_failure(
+                f"NCBI discontinued Gene ID {self.ncbi_gene_id}.", Gene.FetchStatus.NOT_FOUND
+            )
+        symbol = summary["values"]["symbol"]
+        holder = Gene.objects.symbol_holders([symbol]).get(symbol.upper())
+        if holder not in (None, self.ncbi_gene_id):
+            return self.record_fetch_failure(
+                f"NCBI names Gene ID {self.ncbi_gene_id} {symbol}, but Gene ID {holder} already "
+                "has that symbol here: correct one of the two by hand.",
+                Gene.FetchStatus.FAILED,
+            )
+        values = dict(summary["values"])
+        if values.get("description"):
+            values["description_source"] = f"NCBI Gene summary, {now:%b %Y}"
+        previous = {n.upper() for n in self.other_names(GeneName.Kind.PREVIOUS)}
+        _, old_symbol = self.take_values(values, previous)
+        self.fetch_status = Gene.FetchStatus.FETCHED
+        self.fetch_error = ""
+        self.fetched_at = now
+        self.save()
+        if old_symbol:
+            self.add_name(old_symbol, GeneName.Kind.PREVIOUS)
+        for kind, name in summary["names"]:
+            self.add_name(name, kind)
+        return Gene.FetchStatus.FETCHED
+
+    def record_fetch_failure(self, error, status=FetchStatus.FAILED):
+        """Keep every stored value and note why the fetch did not fill the gene; return `status`."""
+        # A gene that was filled before keeps its status: its data is still good.
+        if self.fetch_status not in (Gene.FetchStatus.NONE, Gene.FetchStatus.FETCHED):
+            self.fetch_status = status
+        self.fetch_error = str(error)[:2000]
+        self.save(update_fields=["fetch_status", "fetch_error", "updated_at"])
+        return status
+
+    def discontinue(self, *, on, replaced_by=None):
+        """NCBI discontinued this Gene ID (merged into `replaced_by`, or withdrawn).
+
+        Nothing is deleted: claims keep pointing here, and are flagged for a
+        curator by whoever listens to `gene_discontinued`. Return whether
+        anything changed.
+        """
+        target = replaced_by.pk if replaced_by else None
+        if self.replaced_by_id == target and self.discontinued_on is not None:
+            return False
+        self.replaced_by_id, self.discontinued_on = target, on
+        self.save(update_fields=["replaced_by", "discontinued_on", "updated_at"])
+        if replaced_by:
+            # Old links and searches now lead to the replacement.
+            for name, kind in (
+                (str(self.ncbi_gene_id), GeneName.Kind.DISCONTINUED_ID),
+                (self.symbol, GeneName.Kind.DISCONTINUED),
+            ):
+                replaced_by.add_name(name, kind, discontinued_on=on)
+        gene_discontinued.send(sender=Gene, gene=self, replaced_by=replaced_by)
+        return True
+
+
+def _fit(gene, field, value):
+    """`value` cut to the column's length: NCBI's free text is sometimes longer than we keep."""
+    limit = gene._meta.get_field(field).max_length
+    return value[:limit] if limit and isinstance(value, str) else value
 
 
 class GeneName(models.Model):

@@ -8,6 +8,9 @@ facts it follows.
   yields an ``EfetchBatch`` per request: the raw XML for the parser plus which
   requested PMIDs came back, which were deleted and which are missing.
 - ``idconv(ids)`` maps DOIs and PMCIDs to PMIDs (None when not found).
+- ``esummary_gene(gene_ids)`` POSTs ``esummary.fcgi`` (db=gene, JSON) in
+  batches of at most 200 and returns each NCBI Gene ID's document summary
+  (None when NCBI has none).
 
 Every attempt waits for the shared rate limiter first. Failures that may pass
 (429, 5xx, NCBI's relayed 502 inside a 400, timeouts, connection and read
@@ -218,6 +221,25 @@ class EutilsClient:
                         result[given] = found.get(key)
         return result
 
+    def esummary_gene(self, gene_ids):
+        """Document summaries of NCBI Gene records: ``{Gene ID: dict, or None}``.
+
+        None means NCBI has no summary for that ID (its per-UID "error"). A
+        discontinued or merged ID still has one, with ``status`` and
+        ``currentid`` saying so. Gene IDs that are not positive whole numbers
+        raise ValueError before any request.
+        """
+        wanted = list(dict.fromkeys(_gene_id(i) for i in gene_ids))
+        found = {}
+        for start in range(0, len(wanted), self.batch_size):
+            chunk = wanted[start : start + self.batch_size]
+            params = {"db": "gene", "retmode": "json", "id": ",".join(map(str, chunk))}
+            params.update(self._identity(api_key=True))
+            read = partial(_read_esummary, chunk)
+            url = self.base_url + "esummary.fcgi"
+            found.update(self._call("esummary", url, params, read, post=True))
+        return found
+
     def _efetch(self, pmids):
         params = {"db": "pubmed", "retmode": "xml", "id": ",".join(map(str, pmids))}
         params.update(self._identity(api_key=True))
@@ -406,6 +428,44 @@ def _scan_pubmed_set(body):
     parser.close()
     scan()
     return root[0], returned, deleted, errors
+
+
+def _gene_id(value):
+    text = str(value).strip()
+    if not text.isdigit() or int(text) <= 0:
+        raise ValueError(f"{value!r} is not an NCBI Gene ID (a positive whole number)")
+    return int(text)
+
+
+def _read_esummary(requested, status, headers, body):
+    """{Gene ID: document or None} from an esummary db=gene JSON answer."""
+    _check_status(status, headers, body)
+    if _is_html(headers):
+        raise _Failed("answered with an HTML page instead of JSON (maintenance?)")
+    try:
+        data = json.loads(body)
+    except ValueError as e:
+        # NCBI answers some errors in XML whatever retmode asked for ("Invalid db name").
+        errors = _error_messages(body)
+        if errors:
+            raise _Failed("answered with an error", error=ResponseError, messages=errors) from None
+        raise _Failed(f"answered with truncated or malformed JSON ({e})") from None
+    if not isinstance(data, dict):
+        raise _Failed("answered with JSON that is not an esummary result")
+    errors = data.get("error") or data.get("esummaryresult")
+    if errors:
+        messages = [errors] if isinstance(errors, str) else [str(e) for e in errors]
+        raise _Failed("answered with an error", error=ResponseError, messages=messages)
+    result = data.get("result")
+    if not isinstance(result, dict):
+        raise _Failed("answered with JSON that has no esummary result")
+    found = {}
+    for gene_id in requested:
+        document = result.get(str(gene_id))
+        found[gene_id] = (
+            document if isinstance(document, dict) and "error" not in document else None
+        )
+    return found
 
 
 def _classify(given):

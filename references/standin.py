@@ -1,7 +1,8 @@
-"""A local stand-in for NCBI E-utilities efetch and the PMC ID converter.
+"""A local stand-in for NCBI E-utilities efetch, esummary and the PMC ID converter.
 
 It answers ``efetch.fcgi`` (GET or POST, ``db=pubmed``) from recorded PubMed
-XML and the ID converter (any path containing ``idconv``) from a small table
+XML, ``esummary.fcgi`` (``db=gene``, JSON) from recorded gene document
+summaries, and the ID converter (any path containing ``idconv``) from a small table
 of articles, so tests and offline demos need no network. Tests start it on a
 free port (``tests/eutils_helpers.py``); ``manage.py eutils_standin`` runs it
 by hand.
@@ -118,6 +119,15 @@ def load_idconv_articles(folder):
     return articles
 
 
+def load_gene_summaries(folder):
+    """The gene documents of recorded esummary answers (`folder`/esummary_gene*.json)."""
+    documents = []
+    for path in sorted(Path(folder).glob("esummary_gene*.json")):
+        result = json.loads(path.read_text()).get("result", {})
+        documents.extend(result[uid] for uid in result.get("uids", []) if uid in result)
+    return documents
+
+
 def articles_in_records(records):
     """Articles for the ID converter from the PMC ids in recorded PubMed records."""
     articles = []
@@ -132,8 +142,13 @@ def articles_in_records(records):
 class Standin:
     """The stand-in server. Bind happens at construction, so `url` is known at once."""
 
-    def __init__(self, records_dir=None, *, articles=(), host="127.0.0.1", port=0):
+    def __init__(
+        self, records_dir=None, *, articles=(), gene_summaries=(), host="127.0.0.1", port=0
+    ):
         self.records = index_records(records_dir) if records_dir else {}
+        self.gene_summaries = {}
+        for document in gene_summaries:
+            self.add_gene_summary(document)
         self._articles = {}
         for article in [*articles_in_records(self.records), *articles]:
             self.add_article(**article)
@@ -163,6 +178,10 @@ class Standin:
         for key in (pmcid and pmcid.split(".")[0].upper(), doi and doi.lower(), pmid and str(pmid)):
             if key:
                 self._articles[key] = article
+
+    def add_gene_summary(self, document):
+        """Serve `document` (one esummary db=gene JSON document, with its "uid")."""
+        self.gene_summaries[int(document["uid"])] = document
 
     def start(self):
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
@@ -235,6 +254,20 @@ class Standin:
         found = [self.records[p] for p in dict.fromkeys(pmids) if p in self.records]
         return 200, "text/xml; charset=UTF-8", SET_HEAD + b"\n".join(found) + b"\n" + SET_TAIL
 
+    def esummary(self, params):
+        """(status, content type, body) for an esummary request (db=gene, JSON)."""
+        db = params.get("db", [""])[0]
+        if db != "gene":
+            return esummary_error(f"Invalid db name specified: {db}")
+        ids = [i.strip() for value in params.get("id", []) for i in value.split(",") if i.strip()]
+        if not ids:
+            return esummary_error("Neither query_key nor id specified")
+        result = {"uids": ids}
+        for uid in ids:
+            document = self.gene_summaries.get(int(uid)) if uid.isdigit() else None
+            result[uid] = document or {"uid": uid, "error": "cannot get document summary"}
+        return json_body({"header": {"type": "esummary", "version": "0.3"}, "result": result})
+
     def idconv(self, params):
         """(status, content type, body) for an ID converter request, in the current JSON shape."""
         idtype = params.get("idtype", [None])[0]
@@ -270,6 +303,13 @@ def error_body(text, status):
     return status, "text/xml; charset=UTF-8", body.encode()
 
 
+def esummary_error(text):
+    """NCBI's answer to a bad esummary request: XML whatever retmode was asked for
+    (fixtures/ncbi/esummary_error_invalid_db.xml)."""
+    body = f'<?xml version="1.0" encoding="UTF-8"?>\n<eSummaryResult>\n\t<ERROR>{escape(text)}</ERROR>\n</eSummaryResult>'
+    return 200, "text/xml; charset=UTF-8", body.encode()
+
+
 def json_body(data, status=200):
     return status, "application/json", json.dumps(data).encode()
 
@@ -297,6 +337,8 @@ class _Handler(BaseHTTPRequestHandler):
         fault, recent = standin._record(request)
         if url.path.endswith("efetch.fcgi"):
             answer = standin.efetch(request.params)
+        elif url.path.endswith("esummary.fcgi"):
+            answer = standin.esummary(request.params)
         elif "idconv" in url.path:
             answer = standin.idconv(request.params)
         else:

@@ -1,0 +1,116 @@
+"""NCBI's gene_history: Gene IDs that were discontinued, and the gene that replaced each.
+
+Columns: tax_id, GeneID (the replacement, or "-" when the ID was withdrawn
+without one), Discontinued_GeneID, Discontinued_Symbol, Discontinue_Date
+(YYYYMMDD). The discontinued ID and symbol become names of the replacement,
+so old links and searches find it. A discontinued ID that is still a gene of
+the catalogue is marked discontinued (never deleted) and its claims are
+flagged for a curator.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from genes.importers.reading import CHUNK, Skip, Summary, Table, chunks, gene_id, ncbi_value
+from genes.models import HUMAN, Gene, GeneName
+
+COLUMNS = ("tax_id", "GeneID", "Discontinued_GeneID", "Discontinued_Symbol", "Discontinue_Date")
+
+
+@dataclass
+class HistoryRow:
+    line: int
+    replacement: int | None  # None: withdrawn without a successor
+    discontinued: int
+    symbol: str
+    on: date
+
+
+def import_gene_history(path, *, tax_id=HUMAN, on_skip=None, progress=None, chunk_size=CHUNK):
+    """Record the discontinued Gene IDs of `tax_id` in `path`; return a Summary."""
+    summary = Summary(on_skip=on_skip)
+    with Table(path) as table:
+        for chunk in chunks(read_rows(table, summary, str(tax_id)), chunk_size):
+            for outcome in store_history(chunk):
+                if isinstance(outcome, Skip):
+                    summary.skip(outcome)
+                else:
+                    summary.count(outcome)
+            if progress:
+                progress(table.position / (table.size or 1), summary)
+    return summary
+
+
+def read_rows(table, summary, tax_id):
+    columns = table.index(*COLUMNS)
+    for number, fields in table:
+        if isinstance(fields, Skip):
+            summary.skip(fields)
+            continue
+        taxon, current, discontinued, symbol, when = (fields[i].strip() for i in columns)
+        if taxon != tax_id:
+            if taxon.isdigit():
+                summary.other_taxa += 1
+            else:
+                summary.skip(Skip(number, "tax_id is not a number", repr(taxon)))
+            continue
+        replacement = gene_id(current)
+        old = gene_id(discontinued)
+        if (replacement is None and current != "-") or old is None:
+            summary.skip(Skip(number, "GeneID is not a number", f"{current!r} {discontinued!r}"))
+            continue
+        try:
+            on = date(int(when[:4]), int(when[4:6]), int(when[6:8]))
+        except ValueError:
+            summary.skip(Skip(number, "Discontinue_Date is not YYYYMMDD", repr(when)))
+            continue
+        yield HistoryRow(number, replacement, old, ncbi_value(symbol), on)
+
+
+@transaction.atomic
+def store_history(rows):
+    """Store one chunk; return an outcome (or Skip) per row."""
+    ids = {r.replacement for r in rows if r.replacement} | {r.discontinued for r in rows}
+    genes = Gene.objects.in_bulk(ids, field_name="ncbi_gene_id")
+    pointers = set(
+        GeneName.objects.filter(
+            gene__ncbi_gene_id__in=ids,
+            kind__in=[GeneName.Kind.DISCONTINUED, GeneName.Kind.DISCONTINUED_ID],
+        ).values_list("gene_id", "kind", "name_upper")
+    )
+    outcomes, new_names = [], []
+    for row in rows:
+        target = genes.get(row.replacement) if row.replacement else None
+        if row.replacement and target is None:
+            outcomes.append(
+                Skip(row.line, "replacement Gene ID not in the catalogue", f"{row.replacement}")
+            )
+            continue
+        while target and target.replaced_by_id:  # the replacement was itself merged later
+            target = target.replaced_by
+        added = 0
+        if target:
+            for kind, name in (
+                (GeneName.Kind.DISCONTINUED_ID, str(row.discontinued)),
+                (GeneName.Kind.DISCONTINUED, row.symbol),
+            ):
+                key = (target.pk, kind, name.upper())
+                if name and key[2] != target.symbol.upper() and key not in pointers:
+                    pointers.add(key)
+                    new_names.append(
+                        GeneName(
+                            gene=target,
+                            kind=kind,
+                            name=name,
+                            name_upper=key[2],
+                            discontinued_on=row.on,
+                        )
+                    )
+                    added += 1
+        old = genes.get(row.discontinued)
+        retired = bool(old and old != target and old.discontinue(on=row.on, replaced_by=target))
+        outcomes.append("updated" if retired else "created" if added else "unchanged")
+    GeneName.objects.bulk_create(new_names, ignore_conflicts=True)
+    return outcomes

@@ -1,0 +1,175 @@
+"""Create or update many genes at once, by NCBI Gene ID: the write side of the importers."""
+
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from genes.importers.reading import Skip
+from genes.models import Gene, GeneName
+
+NAME_LENGTH = GeneName._meta.get_field("name").max_length
+CONFLICT = "symbol or HGNC ID already held by another gene"
+
+
+@dataclass
+class GeneRow:
+    """What one line of a file says about one gene."""
+
+    line: int
+    ncbi_gene_id: int
+    values: dict  # Gene fields; empty values are ignored
+    names: list = field(default_factory=list)  # [(GeneName.Kind, name)]
+
+
+@dataclass
+class _Plan:
+    row: GeneRow
+    gene: Gene
+    new: bool
+    changed: list
+    old_symbol: str | None
+
+
+def store_rows(rows, summary, *, create, deferred=None):
+    """Write one chunk of GeneRows in one transaction and count each row in `summary`.
+
+    Genes are matched by NCBI Gene ID; unknown ones are created only if
+    `create`. A renamed gene keeps its old symbol as a previous symbol. A row
+    that would take a symbol or HGNC ID another gene still holds goes to
+    `deferred`, to be stored again at the end of the file (the other gene may
+    be renamed further down); without `deferred` it is skipped.
+    """
+    try:
+        with transaction.atomic():
+            outcomes = _store(rows, create, deferred is not None)
+    except IntegrityError:
+        # Another process wrote some of these genes meanwhile: store them one by one.
+        outcomes = []
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    outcomes.extend(_store([row], create, deferred is not None))
+            except IntegrityError as e:
+                outcomes.append((row, Skip(row.line, "refused by the database", str(e)[:200])))
+    for row, outcome in outcomes:
+        if outcome == "deferred":
+            deferred.append(row)
+        elif isinstance(outcome, Skip):
+            summary.skip(outcome)
+        else:
+            summary.count(outcome)
+
+
+def _store(rows, create, may_defer):
+    ids = [row.ncbi_gene_id for row in rows]
+    genes = Gene.objects.in_bulk(ids, field_name="ncbi_gene_id")
+    names = set(
+        GeneName.objects.filter(gene__ncbi_gene_id__in=ids).values_list(
+            "gene_id", "kind", "name_upper"
+        )
+    )
+    previous = {}
+    for gene_pk, kind, name in names:
+        if kind == GeneName.Kind.PREVIOUS:
+            previous.setdefault(gene_pk, set()).add(name)
+
+    outcomes, plans, seen = [], [], set()
+    for row in rows:
+        if row.ncbi_gene_id in seen:
+            # Stored after this chunk, so that the file's last line about a gene wins.
+            outcomes.append((row, "deferred" if may_defer else _repeated(row)))
+            continue
+        seen.add(row.ncbi_gene_id)
+        gene = genes.get(row.ncbi_gene_id)
+        if gene is None and not create:
+            outcomes.append(
+                (row, Skip(row.line, "Gene ID not in the catalogue", f"{row.ncbi_gene_id}"))
+            )
+            continue
+        new = gene is None
+        if new:
+            gene = Gene(ncbi_gene_id=row.ncbi_gene_id)
+        changed, old_symbol = gene.take_values(row.values, previous.get(gene.pk, ()))
+        plans.append(_Plan(row, gene, new, changed, old_symbol))
+
+    accepted = []
+    for plan, conflict in zip(plans, _conflicts(plans), strict=True):
+        if conflict:
+            skip = Skip(plan.row.line, CONFLICT, conflict)
+            outcomes.append((plan.row, "deferred" if may_defer else skip))
+        else:
+            accepted.append(plan)
+
+    now = timezone.now()
+    Gene.objects.bulk_create([p.gene for p in accepted if p.new])
+    updated = [p for p in accepted if p.changed and not p.new]
+    if updated:
+        fields = sorted({f for p in updated for f in p.changed} | {"updated_at"})
+        for plan in updated:
+            plan.gene.updated_at = now
+        Gene.objects.bulk_update([p.gene for p in updated], fields, batch_size=500)
+
+    new_names = []
+    for plan in accepted:
+        gene, added = plan.gene, 0
+        wanted = list(plan.row.names)
+        if plan.old_symbol:
+            wanted.insert(0, (GeneName.Kind.PREVIOUS, plan.old_symbol))
+        for kind, name in wanted:
+            name = name.strip()
+            key = (gene.pk, kind, name.upper())
+            if not name or len(name) > NAME_LENGTH or key[2] == gene.symbol.upper() or key in names:
+                continue
+            names.add(key)
+            new_names.append(GeneName(gene=gene, kind=kind, name=name, name_upper=key[2]))
+            added += 1
+        if plan.new:
+            outcome = "created"
+        elif plan.changed or added:
+            outcome = "updated"
+        else:
+            outcome = "unchanged"
+        outcomes.append((plan.row, outcome))
+    GeneName.objects.bulk_create(new_names, ignore_conflicts=True)
+    return outcomes
+
+
+def _conflicts(plans):
+    """For each plan, why it cannot be stored now (another gene holds its symbol or HGNC ID), or ""."""
+    symbols = [p.gene.symbol for p in plans if p.new or "symbol" in p.changed]
+    holders = Gene.objects.symbol_holders(symbols) if symbols else {}
+    hgnc_ids = [
+        p.gene.hgnc_id for p in plans if p.gene.hgnc_id and (p.new or "hgnc_id" in p.changed)
+    ]
+    hgnc_holders = dict(
+        Gene.objects.filter(hgnc_id__in=hgnc_ids).values_list("hgnc_id", "ncbi_gene_id")
+    )
+    taken_symbols, taken_hgnc = {}, {}
+    for plan in plans:
+        gene, own = plan.gene, plan.gene.ncbi_gene_id
+        symbol = gene.symbol.upper()
+        if plan.new or "symbol" in plan.changed:
+            holder = holders.get(symbol, taken_symbols.get(symbol, own))
+            if holder != own:
+                yield f"symbol {gene.symbol} is Gene ID {holder}'s"
+                continue
+        if gene.hgnc_id and (plan.new or "hgnc_id" in plan.changed):
+            holder = hgnc_holders.get(gene.hgnc_id, taken_hgnc.get(gene.hgnc_id, own))
+            if holder != own:
+                yield f"{gene.hgnc_id} is Gene ID {holder}'s"
+                continue
+        taken_symbols[symbol] = own
+        if gene.hgnc_id:
+            taken_hgnc[gene.hgnc_id] = own
+        yield ""
+
+
+def _repeated(row):
+    return Skip(row.line, "Gene ID repeated in the file", f"{row.ncbi_gene_id}")
+
+
+def store_deferred(deferred, summary, *, create, chunk_size):
+    """Store the rows put aside, now that the rest of the file is in; conflicts left are skipped."""
+    for start in range(0, len(deferred), chunk_size):
+        store_rows(deferred[start : start + chunk_size], summary, create=create)

@@ -1,0 +1,8 @@
+"""Signals the genes app sends; the claims app listens (dependencies point one way)."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction that stored the change, with `gene` (whose Gene ID
+# NCBI discontinued) and `replaced_by` (the gene it was merged into, or None
+# when it was withdrawn without a successor).
+gene_discontinued = Signal()
