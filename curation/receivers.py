@@ -1,6 +1,11 @@
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from curation.models import Claim
+from curation import cache as page_cache
+from curation.models import Claim, ReviewEvent, Status
+from genes.models import Gene, GeneName
+from references.models import Reference
 from references.signals import reference_flagged
 
 
@@ -9,3 +14,36 @@ def flag_claims_citing(sender, reference, flag, reason, **kwargs):
     """Show reviewers every approved claim that cites a paper PubMed now warns about."""
     for claim in Claim.objects.public().filter(citations__reference=reference).distinct():
         claim.flag(flag, reason)
+
+
+# Cached public gene pages (curation.cache): retire a page when what it shows changes.
+
+
+@receiver(post_save, sender=ReviewEvent, dispatch_uid="gene_page_claim_event")
+def retire_pages_of_claim(sender, instance, created, raw=False, **kwargs):
+    """A claim became approved or stopped being approved (retired, superseded)."""
+    if created and Status.APPROVED in (instance.from_status, instance.to_status):
+        claim = instance.claim_id
+        # Its gene's page, and the pages of the genes it mentions ("mentioned on").
+        symbols = Gene.objects.filter(Q(claims=claim) | Q(mentioned_in=claim)).values_list(
+            "symbol", flat=True
+        )
+        page_cache.bump_genes(symbols)
+
+
+@receiver(post_save, sender=Reference, dispatch_uid="gene_page_reference")
+def retire_pages_citing(sender, instance, created, raw=False, **kwargs):
+    if not created:
+        symbols = Gene.objects.filter(
+            claims__status=Status.APPROVED, claims__citations__reference=instance
+        ).values_list("symbol", flat=True)
+        page_cache.bump_genes(symbols)
+
+
+@receiver(post_save, sender=Gene, dispatch_uid="gene_page_gene_saved")
+@receiver(post_delete, sender=Gene, dispatch_uid="gene_page_gene_deleted")
+@receiver(post_save, sender=GeneName, dispatch_uid="gene_page_name_saved")
+@receiver(post_delete, sender=GeneName, dispatch_uid="gene_page_name_deleted")
+def retire_all_pages(sender, **kwargs):
+    """Names and symbols appear on other genes' pages too (links, renames): retire them all."""
+    page_cache.bump_catalogue()
