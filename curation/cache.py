@@ -1,11 +1,12 @@
 """Rendered gene pages in the cache, and the stamps that retire them.
 
-A page is stored under its symbol, the site address it was rendered for and
-two stamps: the gene's own, bumped when one of its claims enters or leaves the
-approved state or a reference it cites changes, and the catalogue's, bumped
-when any gene or gene name changes (a rename, or a mentioned gene's link,
-reaches across pages). A bump writes a new stamp, so readers stop finding the
-old page; nothing has to be deleted, and a page never outlives its data.
+A page is stored under its symbol and the site address it was rendered for,
+together with the two stamps current when its data was read: the gene's own,
+bumped when one of its claims enters or leaves the approved state or a
+reference it cites changes, and the catalogue's, bumped when any gene or gene
+name changes (a rename, or a mentioned gene's link, reaches across pages). A
+page is served only while both stamps are unchanged, so a bump is all it takes
+to retire it; stamps and page come back in one cache round trip.
 
 Stamps are bumped at once and again when the transaction commits, so that a
 page rendered in between from data not yet committed is never served after
@@ -17,7 +18,9 @@ cache of a laptop, a change made in another process shows after PAGE_SECONDS.
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -27,6 +30,7 @@ from django.db import transaction
 LAYOUT = "1"
 PAGE_SECONDS = 60 * 60
 STAMP_SECONDS = 30 * 24 * 60 * 60
+LOCAL_PAGES = 100  # per process; a gene page with 200 claims is about 180 kB
 CATALOGUE = "genepage:catalogue"
 
 
@@ -43,6 +47,27 @@ class Stamp:
     def last_modified(self):
         """Seconds since the epoch of the latest bump, for the Last-Modified header."""
         return max(self.catalogue, self.gene) // 1_000_000_000
+
+
+def lookup(symbol, origin):
+    """(stamp, page); either is None when missing, the page also when out of date.
+
+    The stamps always come from the shared cache, so every process sees a bump
+    at once; the page itself, once fetched, is kept in this process too, so a
+    hit moves two small values instead of the whole page.
+    """
+    stamp = current_stamp(symbol)
+    if stamp is None:
+        return None, None
+    page_key, tag = _page_key(symbol, origin), (stamp.catalogue, stamp.gene)
+    stored = _local.get(page_key)
+    if stored is None or stored[0] != tag:
+        stored = cache.get(page_key)
+        # A page is kept with the stamp it was rendered under, and served only while that is current.
+        if stored is None or stored[0] != tag:
+            return stamp, None
+        _local.put(page_key, stored)
+    return stamp, stored[1]
 
 
 def current_stamp(symbol):
@@ -64,12 +89,11 @@ def ensure_stamp(symbol):
     return current_stamp(symbol) or Stamp(now, now)
 
 
-def get_page(symbol, origin, stamp):
-    return cache.get(_page_key(symbol, origin, stamp))
-
-
-def set_page(symbol, origin, stamp, html):
-    cache.set(_page_key(symbol, origin, stamp), html, PAGE_SECONDS)
+def store(symbol, origin, stamp, page):
+    """Keep `page` (bytes) as rendered from data read after `stamp` was current."""
+    stored = ((stamp.catalogue, stamp.gene), page)
+    cache.set(_page_key(symbol, origin), stored, PAGE_SECONDS)
+    _local.put(_page_key(symbol, origin), stored)
 
 
 def bump_genes(symbols):
@@ -93,12 +117,40 @@ def _bump(keys):
     transaction.on_commit(write)
 
 
+class _Recent:
+    """The most recently used pages of this process; valid only with a current stamp."""
+
+    def __init__(self, size):
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            stored = self.items.get(key)
+            if stored is not None:
+                self.items.move_to_end(key)
+            return stored
+
+    def put(self, key, stored):
+        with self.lock:
+            self.items[key] = stored
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.items.clear()
+
+
+_local = _Recent(LOCAL_PAGES)
+
+
 def _stamp_key(symbol):
     return f"genepage:stamp:{_digest(symbol)}"
 
 
-def _page_key(symbol, origin, stamp):
-    return f"genepage:page:{_digest(LAYOUT, symbol, origin)}:{stamp.catalogue}:{stamp.gene}"
+def _page_key(symbol, origin):
+    return f"genepage:page:{_digest(LAYOUT, symbol, origin)}"
 
 
 def _digest(*parts):

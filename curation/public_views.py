@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, urlencode
 
 from curation import cache
@@ -25,6 +25,7 @@ GENES_PER_PAGE = 100
 CLAIMS_PER_PAGE = 20
 GENE_RESULTS_PER_PAGE = 20
 SUGGESTIONS = 8
+CONDITIONAL_HEADERS = {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"}
 
 
 def home(request):
@@ -85,28 +86,28 @@ def gene_list(request):
 
 def gene_detail(request, symbol):
     """The gene page, from the cache when its stamp is current; other names redirect."""
-    stamp = cache.current_stamp(symbol)
+    origin = f"{request.scheme}://{request.get_host()}"
+    stamp, body = cache.lookup(symbol, origin)
     if stamp is None:
         if not Gene.objects.filter(symbol=symbol).exists():
             return gene_elsewhere(request, symbol)
         stamp = cache.ensure_stamp(symbol)
-    not_modified = get_conditional_response(
-        request, etag=stamp.etag, last_modified=stamp.last_modified
-    )
-    if not_modified is not None:
-        return _with_validators(not_modified, stamp)
-    origin = f"{request.scheme}://{request.get_host()}"
-    html = cache.get_page(symbol, origin, stamp)
-    if html is None:
-        # Read after the stamp, so the page stored under it is at least as new as it.
+    if CONDITIONAL_HEADERS.intersection(request.META):
+        not_modified = get_conditional_response(
+            request, etag=stamp.etag, last_modified=stamp.last_modified
+        )
+        if not_modified is not None:
+            return _with_validators(not_modified, stamp)
+    if body is None:
+        # Read after the stamp, so the page kept with it is at least as new as it.
         gene = load_gene(symbol)
         if gene is None:  # renamed since the stamp was made
             return gene_elsewhere(request, symbol)
         page, url = build_gene_page(gene), origin + gene.get_absolute_url()
         context = {"page": page, "url": url, "json_ld": structured_data(page, url)}
-        html = render_to_string("public/gene_detail.html", context)
-        cache.set_page(symbol, origin, stamp, html)
-    return _with_validators(HttpResponse(html), stamp)
+        body = render_to_string("public/gene_detail.html", context).encode()
+        cache.store(symbol, origin, stamp, body)
+    return _with_validators(HttpResponse(body), stamp)
 
 
 def gene_elsewhere(request, name):
@@ -173,5 +174,5 @@ def _with_validators(response, stamp):
     response["ETag"] = stamp.etag
     response["Last-Modified"] = http_date(stamp.last_modified)
     # Shared caches may keep the page but must ask again each time: approvals show at once.
-    patch_cache_control(response, public=True, no_cache=True)
+    response["Cache-Control"] = "public, no-cache"
     return response
