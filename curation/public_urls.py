@@ -1,7 +1,26 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from curation import views
+from curation import public_views
+from curation.sitemaps import SITEMAPS
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", public_views.home, name="home"),
+    path("search/", public_views.search, name="search"),
+    path("genes/", public_views.gene_list, name="gene-list"),
+    path("genes/<str:symbol>/", public_views.gene_detail, name="gene-detail"),
+    path("references/<int:pk>/", public_views.reference_detail, name="reference-detail"),
+    # An index of sitemaps: the catalogue outgrows the 50,000 addresses one sitemap may hold.
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
 ]

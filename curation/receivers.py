@@ -1,7 +1,12 @@
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from curation.models import Claim, Status
+from curation import cache as page_cache
+from curation.models import Claim, ReviewEvent, Status
+from genes.models import Gene, GeneName
 from genes.signals import gene_discontinued
+from references.models import Reference
 from references.signals import reference_flagged
 
 
@@ -31,3 +36,36 @@ def flag_claims_about_discontinued_gene(sender, gene, replaced_by, **kwargs):
         reason = f"NCBI discontinued {old} on {gene.discontinued_on:%Y-%m-%d} with no successor."
     for claim in Claim.objects.filter(gene=gene, status__in=LIVE_STATUSES):
         claim.flag(flag, reason)
+
+
+# Cached public gene pages (curation.cache): retire a page when what it shows changes.
+
+
+@receiver(post_save, sender=ReviewEvent, dispatch_uid="gene_page_claim_event")
+def retire_pages_of_claim(sender, instance, created, raw=False, **kwargs):
+    """A claim became approved or stopped being approved (retired, superseded)."""
+    if created and Status.APPROVED in (instance.from_status, instance.to_status):
+        claim = instance.claim_id
+        # Its gene's page, and the pages of the genes it mentions ("mentioned on").
+        symbols = Gene.objects.filter(Q(claims=claim) | Q(mentioned_in=claim)).values_list(
+            "symbol", flat=True
+        )
+        page_cache.bump_genes(symbols)
+
+
+@receiver(post_save, sender=Reference, dispatch_uid="gene_page_reference")
+def retire_pages_citing(sender, instance, created, raw=False, **kwargs):
+    if not created:
+        symbols = Gene.objects.filter(
+            claims__status=Status.APPROVED, claims__citations__reference=instance
+        ).values_list("symbol", flat=True)
+        page_cache.bump_genes(symbols)
+
+
+@receiver(post_save, sender=Gene, dispatch_uid="gene_page_gene_saved")
+@receiver(post_delete, sender=Gene, dispatch_uid="gene_page_gene_deleted")
+@receiver(post_save, sender=GeneName, dispatch_uid="gene_page_name_saved")
+@receiver(post_delete, sender=GeneName, dispatch_uid="gene_page_name_deleted")
+def retire_all_pages(sender, **kwargs):
+    """Names and symbols appear on other genes' pages too (links, renames): retire them all."""
+    page_cache.bump_catalogue()

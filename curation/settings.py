@@ -164,6 +164,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
 # WhiteNoise serves the collected files from every web process, compressed and, with the
 # manifest, under content-hashed names cached for a year. The manifest exists only after
 # `collectstatic`, so the test suite (which never runs it) turns it off.
