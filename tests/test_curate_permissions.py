@@ -46,12 +46,7 @@ SCREENS = {
     "edit form": ("/curate/claims/{pk}/edit/", (302, 403, 404, 200, 302, 200)),
     "review queue": ("/curate/review/", (302, 403, 403, 403, 200, 200)),
     "gene search": ("/curate/gene-search/?q=IRF", (302, 403, 200, 200, 200, 200)),
-    "citation state": (
-        "get",
-        "/curate/citation-state/?ids=1",
-        None,
-        (302, 403, 200, 200, 200, 200),
-    ),
+    "citation state": ("/curate/citation-state/?ids=1", (302, 403, 200, 200, 200, 200)),
 }
 
 
