@@ -10,4 +10,4 @@ def authors_short(authors, most=3):
         a.get("collective") or " ".join(filter(None, [a.get("family"), a.get("initials")]))
         for a in authors or []
     ]
-    return ", ".join(names[:most]) + (", et al." if len(names) > most else "")
+    return ", ".join(names[:most]) + (", et al" if len(names) > most else "")
