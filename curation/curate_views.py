@@ -79,13 +79,33 @@ def get_claim(request, pk):
 @curator_required
 def home(request):
     user = request.user
-    mine = list(Claim.objects.filter(author=user).select_related("gene").order_by("-updated_at"))
+    problem = Q(
+        citations__reference__fetch_status__in=[
+            Reference.FetchStatus.NOT_FOUND,
+            Reference.FetchStatus.FAILED,
+        ],
+        citations__reference__manual_metadata=False,
+    ) | Q(citations__reference__retracted=True)
+    mine = list(
+        Claim.objects.filter(author=user)
+        .select_related("gene")
+        .annotate(problem_citations=Count("citations", filter=problem))
+        .order_by("-updated_at")
+    )
     by_status = [
         (label, [c for c in mine if c.status == status])
         for status, label in Status.choices
         if any(c.status == status for c in mine)
     ]
-    attention = [c for c in mine if c.status == Status.CHANGES_REQUESTED or c.flags]
+    # Sent back, flagged by a PubMed update, or citing a paper that is retracted or
+    # could not be fetched while the claim can still be changed.
+    attention = [
+        c
+        for c in mine
+        if c.status == Status.CHANGES_REQUESTED
+        or c.flags
+        or (c.problem_citations and c.status in OPEN)
+    ]
     decisions = (
         ReviewEvent.objects.filter(claim__author=user, action__in=DECIDED)
         .select_related("actor", "claim__gene")

@@ -49,6 +49,10 @@ def test_home_groups_my_claims_and_shows_what_needs_attention(client, curator, r
     flagged = make_approved_claim(curator, reviewer, gene=gene, text="Flagged one.")
     flagged.flag("cites_retracted", "PMID 1 was retracted.")
     make_claim(make_user("someone", "curators"), gene=gene, text="Not mine.")
+    not_found = make_reference(pmid=404, fetch_status="not_found", title="")
+    bad_citation = make_claim(
+        curator, gene=gene, text="Cites a missing PMID.", references=[not_found]
+    )
     client.force_login(curator)
 
     response = client.get("/curate/")
@@ -56,11 +60,16 @@ def test_home_groups_my_claims_and_shows_what_needs_attention(client, curator, r
     assert response.status_code == 200
     groups = {label: [c.pk for c in claims] for label, claims in response.context["by_status"]}
     assert groups == {
-        "draft": [draft.pk],
+        "draft": [bad_citation.pk, draft.pk],
         "changes requested": [sent_back.pk],
         "approved": [flagged.pk],
     }
-    assert {c.pk for c in response.context["attention"]} == {sent_back.pk, flagged.pk}
+    assert {c.pk for c in response.context["attention"]} == {
+        sent_back.pk,
+        flagged.pk,
+        bad_citation.pk,
+    }
+    assert "1 citation retracted or not fetched" in response.text
     decisions = [(e.claim_id, e.action) for e in response.context["decisions"]]
     assert decisions == [(flagged.pk, "approve"), (sent_back.pk, "request_changes")]
     assert "Cite a human study." in response.text
