@@ -181,6 +181,7 @@ class ClaimAdmin(admin.ModelAdmin):
         "evidence_type",
         FlaggedFilter,
         ("author", admin.RelatedOnlyFieldListFilter),
+        ("reviewer", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["text", "gene__symbol", "author__username"]
     date_hierarchy = "updated_at"
@@ -190,6 +191,7 @@ class ClaimAdmin(admin.ModelAdmin):
     actions = [
         "submit_claims",
         "approve_claims",
+        "approve_claims_with_comment",
         "request_changes_on_claims",
         "reject_claims",
         "withdraw_claims",
@@ -408,6 +410,8 @@ class ClaimAdmin(admin.ModelAdmin):
     def apply_with_comment(self, request, queryset, action):
         """Ask for the comment on an intermediate page, then apply the action to each claim."""
         form = DecisionForm(request.POST if "apply" in request.POST else None, action=action)
+        # One override reason cannot vouch for the citations of many claims: approve those one by one.
+        form.fields.pop("override_reason", None)
         if form.is_valid():
             self.apply_to_each(request, queryset, action, comment=form.cleaned_data["comment"])
             return None
@@ -421,6 +425,10 @@ class ClaimAdmin(admin.ModelAdmin):
     @admin.action(description="Approve selected claims", permissions=["review"])
     def approve_claims(self, request, queryset):
         self.apply_to_each(request, queryset, Action.APPROVE)
+
+    @admin.action(description="Approve selected claims with a comment…", permissions=["review"])
+    def approve_claims_with_comment(self, request, queryset):
+        return self.apply_with_comment(request, queryset, Action.APPROVE)
 
     @admin.action(description="Request changes on selected claims…", permissions=["review"])
     def request_changes_on_claims(self, request, queryset):

@@ -6,4 +6,4 @@ class CurationConfig(AppConfig):
     verbose_name = "Claims and review"
 
     def ready(self):
-        from curation import receivers  # noqa: F401  (connects the signal receivers)
+        from curation import notifications, receivers  # noqa: F401  (connect the signal receivers)

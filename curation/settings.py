@@ -7,6 +7,7 @@ provide SECRET_KEY (there is no insecure fallback once DEBUG is off).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -234,7 +235,35 @@ EMAIL_BACKEND = os.getenv(
 )
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "curation@localhost")
 
-LOGIN_URL = "admin:login"
+# Accounts and sessions (issue 5). Log-in, log-out and password change are
+# Django's views at /accounts/. django-axes counts failed log-ins and locks out
+# a username from one address after AXES_FAILURE_LIMIT of them, for the
+# cool-off time; its middleware must stay the last one. The backend is axes'
+# own, except that a call without a request (Client.login() in tests, a shell)
+# has no address to lock out by and passes through; the log-in views always
+# send the request. Sessions end after SESSION_IDLE_MINUTES without a request.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "curation.auth.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy, the client's address is in X-Forwarded-For: say how many proxies.
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120) * 60
+SESSION_SAVE_EVERY_REQUEST = True  # every request restarts the idle clock
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "curate-home"
+LOGOUT_REDIRECT_URL = "login"
+# Links in e-mails to authors (decisions on their claims) start with this.
+SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -6,6 +6,7 @@ from django.utils.html import format_html
 
 from references.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from references.models import Reference
+from references.tasks import queue_fetch_ids
 
 
 def identifier_filter(term):
@@ -34,9 +35,11 @@ class ReferenceAdmin(admin.ModelAdmin):
         "kind",
         "year",
         "fetch_status",
+        "fetched_at",
         "retracted",
         "citing_claims",
     ]
+    actions = ["refetch"]
     list_filter = ["kind", "fetch_status", "retracted", "manual_metadata"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["title", "doi", "pmcid", "url"]
@@ -99,6 +102,29 @@ class ReferenceAdmin(admin.ModelAdmin):
         if exact is not None:
             return queryset.filter(exact), False
         return super().get_search_results(request, queryset, search_term)
+
+    @admin.action(description="Re-fetch selected references from PubMed", permissions=["change"])
+    def refetch(self, request, queryset):
+        fetchable = queryset.filter(
+            models.Q(pmid__isnull=False)
+            | models.Q(doi__isnull=False)
+            | models.Q(pmcid__isnull=False)
+        )
+        ids = list(fetchable.order_by("pk").values_list("pk", flat=True))
+        queue_fetch_ids(ids)
+        self.message_user(
+            request,
+            f"{len(ids)} reference{'s' * (len(ids) != 1)} queued for fetching.",
+            messages.SUCCESS,
+        )
+        skipped = queryset.count() - len(ids)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} selected reference{'s have' if skipped != 1 else ' has'} no PMID, "
+                "DOI or PMCID to fetch by.",
+                messages.WARNING,
+            )
 
     @admin.display(description="title", ordering="title")
     def short_title(self, reference):

@@ -183,3 +183,47 @@ def test_changelist_shows_the_review_columns(admin_log_in, reviewer, curator, ge
     assert list(response.context["cl"].result_list) == [claim]
     assert "in review" in response.text
     assert reverse("admin:curation_claim_change", args=[claim.pk]) in response.text
+
+
+def test_approve_with_comment_asks_once_then_refuses_own_claims_one_by_one(
+    admin_log_in, reviewer, curator, gene
+):
+    mine = make_submitted_claim(reviewer, gene=gene)
+    theirs = make_submitted_claim(curator, gene=gene)
+    client = admin_log_in(reviewer)
+
+    page = run_action(client, "approve_claims_with_comment", [mine, theirs])
+    assert page.status_code == 200
+    assert 'name="comment"' in page.text
+    assert 'name="override_reason"' not in page.text
+
+    response = run_action(
+        client, "approve_claims_with_comment", [mine, theirs], apply="yes", comment="Well cited."
+    )
+
+    theirs.refresh_from_db()
+    mine.refresh_from_db()
+    assert theirs.status == Status.APPROVED
+    assert theirs.events.last().comment == "Well cited."
+    assert mine.status == Status.SUBMITTED
+    assert messages_of(response) == [
+        (
+            "warning",
+            f"Claim #{mine.pk} (IRF7): You wrote this claim, so someone else must approve it "
+            "(four-eyes rule).",
+        ),
+        ("success", "1 of 2 selected claims approved."),
+    ]
+
+
+def test_bulk_reject_refuses_own_claims_one_by_one(admin_log_in, reviewer, curator, gene):
+    mine = make_submitted_claim(reviewer, gene=gene)
+    theirs = make_submitted_claim(curator, gene=gene)
+    client = admin_log_in(reviewer)
+
+    response = run_action(client, "reject_claims", [mine, theirs], apply="yes", comment="No.")
+
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.status, theirs.status) == (Status.SUBMITTED, Status.REJECTED)
+    assert ("success", "1 of 2 selected claims rejected.") in messages_of(response)
