@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+# Public pages first: they are most of the traffic, and each pattern is exact.
 urlpatterns = [
+    path("", include("curation.public_urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("curation.account_urls")),
     path("curate/genes/", include("genes.curate_urls")),
@@ -10,5 +12,4 @@ urlpatterns = [
     path("api/v1/export/", include("curation.export_urls")),
     path("api/", include("curation.api.urls")),
     path("releases/", include("curation.release_urls")),
-    path("", include("curation.public_urls")),
 ]

@@ -81,4 +81,6 @@ def split_identifiers(text):
     DOIs may hold commas and semicolons themselves, so only a separator followed by
     white space or the end of the text splits.
     """
-    return [part for part in re.split(r"[,;]?\s+|[,;]$", str(text or "").strip()) if part]
+    # "PMID: 9822609" is one identifier: its prefix is not a separate word.
+    text = re.sub(r"(?i)\b(pmid|doi|pmcid):\s+", r"\1:", str(text or "").strip())
+    return [part for part in re.split(r"[,;]?\s+|[,;]$", text) if part]

@@ -176,7 +176,18 @@ def test_session_ends_after_inactivity(client, curator):
     assert response["Location"].startswith(LOGIN)
 
 
-def test_each_request_restarts_the_idle_clock(client, curator):
+def test_reading_public_pages_neither_restarts_the_clock_nor_sends_a_cookie(client, curator):
+    client.force_login(curator)
+    soon = timezone.now() + timedelta(seconds=30)
+    Session.objects.update(expire_date=soon)
+
+    response = client.get("/genes/")
+
+    assert not response.cookies
+    assert Session.objects.get().expire_date == soon
+
+
+def test_each_request_to_a_logged_in_area_restarts_the_idle_clock(client, curator):
     client.force_login(curator)
     Session.objects.update(expire_date=timezone.now() + timedelta(seconds=30))
 

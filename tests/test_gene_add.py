@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from genes import tasks
 from genes.models import Gene
@@ -23,7 +24,7 @@ def queued(monkeypatch):
 def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get(URL)
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_a_user_outside_the_curators_may_not_add_genes(client, outsider, queued):
