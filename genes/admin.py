@@ -44,6 +44,21 @@ class GeneNameForm(forms.ModelForm):
         return cleaned_data
 
 
+class GeneAddForm(forms.ModelForm):
+    """A new gene: its Gene ID alone is enough, the rest can come from NCBI."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["symbol"].required = False
+        self.fields["symbol"].help_text = "Leave empty to fetch it from NCBI Gene."
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("symbol") and cleaned_data.get("ncbi_gene_id"):
+            cleaned_data["symbol"] = placeholder_symbol(cleaned_data["ncbi_gene_id"])
+        return cleaned_data
+
+
 class GeneNameInline(admin.TabularInline):
     model = GeneName
     formset = GeneNameFormSet
@@ -97,35 +112,32 @@ class GeneAdmin(admin.ModelAdmin):
         ("NCBI", {"fields": ["fetch_status", "fetch_error", "fetched_at"]}),
         ("History", {"fields": ["replaced_by", "discontinued_on", "created_at", "updated_at"]}),
     ]
-    # Adding a gene takes only its Gene ID: the rest comes from NCBI.
     add_fieldsets = [
         (
             None,
             {
-                "fields": ["ncbi_gene_id"],
-                "description": "Type the gene's NCBI Gene ID; its symbol, names and location "
-                "are fetched from NCBI Gene in the background.",
+                "fields": ["ncbi_gene_id", "symbol", "name", "gene_type", "chromosome", "location"],
+                "description": "Type the gene's NCBI Gene ID and leave the symbol empty: the "
+                "gene is then filled from NCBI Gene in the background. Or enter it by hand.",
             },
-        )
+        ),
+        *fieldsets[1:3],
     ]
 
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
 
-    def get_inlines(self, request, obj):
-        return [] if obj is None else super().get_inlines(request, obj)
-
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
-            kwargs["fields"] = ["ncbi_gene_id"]
+            kwargs["form"] = GeneAddForm
         return super().get_form(request, obj, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.symbol = placeholder_symbol(obj.ncbi_gene_id)
+        by_id = not change and obj.symbol == placeholder_symbol(obj.ncbi_gene_id)
+        if by_id:
             obj.fetch_status = Gene.FetchStatus.PENDING
         super().save_model(request, obj, form, change)
-        if not change:
+        if by_id:
             fetch_on_commit([obj.pk])
 
     @admin.action(description="Fetch the selected genes again from NCBI")

@@ -103,10 +103,12 @@ def test_the_admin_adds_a_gene_by_id_alone_and_queues_its_fetch(
 ):
     client = admin_log_in(admin)
     form = client.get("/admin/genes/gene/add/").content.decode()
-    assert 'name="ncbi_gene_id"' in form and 'name="symbol"' not in form
+    assert "Leave empty to fetch it from NCBI Gene." in form
+    data = {"ncbi_gene_id": "25", "symbol": "", "uniprot_ids": "[]", "mim_ids": "[]"}
+    data.update({"names-TOTAL_FORMS": 0, "names-INITIAL_FORMS": 0})
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/admin/genes/gene/add/", {"ncbi_gene_id": "25"})
+        response = client.post("/admin/genes/gene/add/", data)
 
     assert response.status_code == 302
     gene = Gene.objects.get(ncbi_gene_id=25)
@@ -114,6 +116,18 @@ def test_the_admin_adds_a_gene_by_id_alone_and_queues_its_fetch(
     assert queued == [[gene.pk]]
     change = client.get(f"/admin/genes/gene/{gene.pk}/change/").content.decode()
     assert "Fetch status" in change
+
+
+def test_a_gene_entered_by_hand_in_the_admin_is_not_fetched(
+    admin_log_in, admin, queued, django_capture_on_commit_callbacks
+):
+    client = admin_log_in(admin)
+    data = {"ncbi_gene_id": "3444", "symbol": "IFNA7", "uniprot_ids": "[]", "mim_ids": "[]"}
+    data.update({"names-TOTAL_FORMS": 0, "names-INITIAL_FORMS": 0})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/admin/genes/gene/add/", data).status_code == 302
+    assert Gene.objects.get(ncbi_gene_id=3444).fetch_status == ""
+    assert queued == []
 
 
 def test_the_admin_finds_a_gene_by_any_of_its_names(admin_log_in, admin):

@@ -170,3 +170,20 @@ def test_the_command_refuses_a_file_without_the_gene_info_columns(tmp_path):
     path.write_text("a\tb\n1\t2\n")
     with pytest.raises(CommandError, match="has no column tax_id"):
         call_command("genes_import_gene_info", str(path), stdout=io.StringIO())
+
+
+def test_a_row_the_database_refuses_is_skipped_and_the_rest_of_its_chunk_stored(
+    tmp_path, monkeypatch
+):
+    # As if another process took the symbol between the check and the write.
+    from genes.importers import store
+
+    make_gene("ABL1", ncbi_gene_id=999)
+    monkeypatch.setattr(store, "_conflicts", lambda plans: ["" for _ in plans])
+
+    skipped = []
+    summary = import_gene_info(GENE_INFO, on_skip=skipped.append)
+
+    assert summary.created == 23
+    assert [(s.line, s.reason) for s in skipped][-1] == (2, "refused by the database")
+    assert Gene.objects.get(ncbi_gene_id=999).symbol == "ABL1"

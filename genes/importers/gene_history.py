@@ -76,7 +76,7 @@ def store_history(rows):
     genes = Gene.objects.in_bulk(ids, field_name="ncbi_gene_id")
     pointers = set(
         GeneName.objects.filter(
-            gene__ncbi_gene_id__in=ids,
+            gene_id__in=[g.pk for g in genes.values()],
             kind__in=[GeneName.Kind.DISCONTINUED, GeneName.Kind.DISCONTINUED_ID],
         ).values_list("gene_id", "kind", "name_upper")
     )

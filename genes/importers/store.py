@@ -64,8 +64,10 @@ def store_rows(rows, summary, *, create, deferred=None):
 def _store(rows, create, may_defer):
     ids = [row.ncbi_gene_id for row in rows]
     genes = Gene.objects.in_bulk(ids, field_name="ncbi_gene_id")
+    # By primary key, not by a join on the Gene ID: the index on gene_id serves it
+    # however large the table grows.
     names = set(
-        GeneName.objects.filter(gene__ncbi_gene_id__in=ids).values_list(
+        GeneName.objects.filter(gene_id__in=[g.pk for g in genes.values()]).values_list(
             "gene_id", "kind", "name_upper"
         )
     )
