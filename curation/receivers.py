@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from curation import cache as page_cache
 from curation.models import Claim, ReviewEvent, Status
 from genes.models import Gene, GeneName
-from genes.signals import gene_discontinued
+from genes.signals import catalogue_changed, gene_discontinued
 from references.models import Reference
 from references.signals import reference_flagged
 
@@ -66,6 +66,7 @@ def retire_pages_citing(sender, instance, created, raw=False, **kwargs):
 @receiver(post_delete, sender=Gene, dispatch_uid="gene_page_gene_deleted")
 @receiver(post_save, sender=GeneName, dispatch_uid="gene_page_name_saved")
 @receiver(post_delete, sender=GeneName, dispatch_uid="gene_page_name_deleted")
+@receiver(catalogue_changed, dispatch_uid="gene_page_catalogue_imported")
 def retire_all_pages(sender, **kwargs):
     """Names and symbols appear on other genes' pages too (links, renames): retire them all."""
     page_cache.bump_catalogue()

@@ -206,7 +206,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # rate_limit is only a per-worker backstop at the same figure.
 NCBI_QUEUE = os.getenv("NCBI_QUEUE", "ncbi")
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_ROUTES = {"references.tasks.fetch_references": {"queue": NCBI_QUEUE}}
+CELERY_TASK_ROUTES = {
+    "references.tasks.fetch_references": {"queue": NCBI_QUEUE},
+    "genes.tasks.fetch_genes": {"queue": NCBI_QUEUE},
+}
 CELERY_BEAT_SCHEDULE = {
     # Safety net for references whose on-commit task never reached the broker.
     "fetch-pending-references": {"task": "references.tasks.fetch_pending", "schedule": 600.0},

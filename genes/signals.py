@@ -6,3 +6,7 @@ from django.dispatch import Signal
 # NCBI discontinued) and `replaced_by` (the gene it was merged into, or None
 # when it was withdrawn without a successor).
 gene_discontinued = Signal()
+
+# Sent after a bulk import changed genes or names without save signals (bulk
+# queries send none), so that pages showing genes can be refreshed.
+catalogue_changed = Signal()

@@ -5,6 +5,7 @@ from celery import shared_task
 from genes import fetching
 from genes.models import Gene
 from references.eutils import EutilsClient, TransientError
+from references.tasks import ncbi_rate
 
 BATCH = 200  # one esummary request's worth of Gene IDs
 
@@ -17,6 +18,7 @@ BATCH = 200  # one esummary request's worth of Gene IDs
     retry_backoff=60,
     retry_backoff_max=3600,
     retry_jitter=True,
+    rate_limit=f"{ncbi_rate()}/s",  # a per-worker backstop, as for PubMed fetches
     soft_time_limit=600,
     time_limit=660,
 )

@@ -56,7 +56,8 @@ def test_the_screen_lists_genes_added_by_id_with_their_fetch_errors(
     make_gene("MYH7", ncbi_gene_id=4625)  # loaded from files: not listed
     client.force_login(reviewer)
 
-    with django_assert_num_queries(4):  # session, user, group check, genes
+    # session, user, group check, genes, and the idle-clock session save (savepoint, update, release)
+    with django_assert_num_queries(7):
         response = client.get(URL)
 
     page = response.content.decode()

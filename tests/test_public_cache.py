@@ -1,5 +1,7 @@
 """Cached gene pages change as soon as what they show changes; conditional GET answers 304."""
 
+from pathlib import Path
+
 import pytest
 
 from curation import cache as page_cache
@@ -165,3 +167,23 @@ def test_each_site_address_gets_its_own_cached_page(client, settings):
     assert "http://genes.example.org/genes/IRF7/" in one
     assert "http://testserver/genes/IRF7/" in other
     assert "genes.example.org" not in other
+
+
+def test_a_bulk_gene_import_shows_at_once_on_cached_pages(client, tmp_path):
+    from django.core.management import call_command
+
+    load_demo()
+    assert "IRF7" in page(client)
+    header = (
+        (Path(__file__).parent / "data/genes/gene_info.tsv").read_bytes().splitlines()[0].decode()
+    )
+    row = [
+        "9606", "3665", "IRF7", "-", "IRF-7|IRF7A", "HGNC:HGNC:6122", "11", "11p15.5",
+        "interferon regulatory factor seven", "protein-coding", "IRF7",
+        "interferon regulatory factor seven", "O", "-", "20260101", "-",
+    ]  # fmt: skip
+    (tmp_path / "gene_info.tsv").write_text(header + "\n" + "\t".join(row) + "\n")
+
+    call_command("genes_import_gene_info", str(tmp_path / "gene_info.tsv"), verbosity=0)
+
+    assert "interferon regulatory factor seven" in page(client)

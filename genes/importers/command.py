@@ -4,6 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from genes.signals import catalogue_changed
+
 
 class ImportCommand(BaseCommand):
     """Run `importer(path, on_skip=..., progress=..., **options)` and report on stderr/stdout."""
@@ -32,6 +34,8 @@ class ImportCommand(BaseCommand):
             )
         except (OSError, ValueError, EOFError) as e:
             raise CommandError(f"{file}: {e}") from None
+        if summary.created or summary.updated:
+            catalogue_changed.send(sender=type(self))
         if verbosity > 0 and self.tty:
             self.stderr.write("")
         seconds = time.monotonic() - self.started
