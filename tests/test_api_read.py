@@ -222,6 +222,16 @@ def test_claims_filter_by_gene_symbol_or_alias_section_status_and_update_time(
     assert len(ids(reader.get("/api/v1/claims/", {"updated_since": past.isoformat()}))) == 5
 
 
+def test_updated_since_takes_any_offset_python_reads(claims):
+    # PostgreSQL refuses offsets beyond 16 hours: the time is asked for in UTC.
+    assert (
+        len(ids(api().get("/api/v1/claims/", {"updated_since": "1613-12-31T15:16:11+22:35"}))) == 2
+    )
+    body = error(api().get("/api/v1/claims/", {"updated_since": "0001-01-01T00:00:00+05:00"}),
+                 400, "invalid")  # fmt: skip
+    assert list(body["errors"]) == ["updated_since"]
+
+
 def test_anonymous_callers_filtering_on_a_hidden_status_get_nothing(claims):
     assert ids(api().get("/api/v1/claims/", {"status": "draft"})) == []
 

@@ -1,5 +1,7 @@
 """Query filters of the list endpoints (django-filter); a bad value is a 400 naming the filter."""
 
+from datetime import timezone
+
 import django_filters
 from django import forms
 from rest_framework.filters import OrderingFilter
@@ -24,6 +26,21 @@ def identifier_field(normalize):
     return IdentifierField
 
 
+class UTCDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 time, in UTC: PostgreSQL refuses offsets beyond 16 hours, Python does not."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        try:
+            return moment.astimezone(timezone.utc) if moment else moment
+        except OverflowError:
+            raise forms.ValidationError("This time is out of range.", code="invalid") from None
+
+
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
+
+
 class IdentifierFilter(django_filters.Filter):
     def __init__(self, normalize, **kwargs):
         self.field_class = identifier_field(normalize)
@@ -38,7 +55,7 @@ class ClaimFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=Status.choices, label="Anonymous callers see approved claims only."
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UTCDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label="Claims changed at or after this ISO 8601 time, for incremental pulls.",

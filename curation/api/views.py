@@ -7,7 +7,7 @@ screens; a refusal is a WorkflowError that exceptions.handle turns into JSON.
 
 from django.db import transaction
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.exceptions import NotFound
@@ -137,6 +137,26 @@ class ClaimViewSet(
     @extend_schema(
         request=ClaimCreateInput,
         responses={201: ClaimSerializer},
+        examples=[
+            OpenApiExample(
+                "A draft citing a PubMed paper and a database entry",
+                request_only=True,
+                value={
+                    "gene": "IRF7",
+                    "text": "IRF7 is the master regulator of type I interferon responses.",
+                    "section": "function",
+                    "evidence_type": "in_vivo",
+                    "organism": "Mus musculus",
+                    "references": [
+                        {"pmid": "15800576", "locator": "Fig. 4"},
+                        {
+                            "url": "https://www.ncbi.nlm.nih.gov/gene/3665",
+                            "title": "Entrez Gene: IRF7",
+                        },
+                    ],
+                },
+            )
+        ],
         description="Create a draft. Each reference is found by its PMID, DOI or PMCID, or "
         "created and queued for fetching from PubMed; a {url, title} reference is matched by "
         "its URL or created with the title given.",
@@ -153,6 +173,13 @@ class ClaimViewSet(
     @extend_schema(
         request=ClaimEditInput,
         responses={200: ClaimSerializer},
+        examples=[
+            OpenApiExample(
+                "New text, with the version read",
+                request_only=True,
+                value={"version": 1, "text": "IRF7 regulates interferon-alpha genes."},
+            )
+        ],
         description="Edit a draft or a claim sent back for changes (author or admin). Fields left "
         "out are kept; `references` replaces every citation.",
     )
