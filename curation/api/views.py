@@ -36,9 +36,16 @@ from references.models import Reference
 
 def claims_with_relations(claims):
     """Claims with everything their JSON shows, in a fixed number of queries."""
+    # Lists (to_attr), not related managers: Django would build a queryset per claim for those.
     return claims.select_related("gene", "author", "reviewer").prefetch_related(
-        "mentioned_genes",
-        Prefetch("citations", queryset=Citation.objects.select_related("reference")),
+        Prefetch(
+            "mentioned_genes", queryset=Gene.objects.order_by("symbol"), to_attr="mentioned_list"
+        ),
+        Prefetch(
+            "citations",
+            queryset=Citation.objects.select_related("reference").order_by("position"),
+            to_attr="citation_list",
+        ),
     )
 
 
