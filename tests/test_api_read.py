@@ -245,7 +245,7 @@ def test_a_bad_filter_value_is_a_400_naming_the_filter(claims):
     ]:
         body = error(api().get("/api/v1/claims/", {name: value}), 400, "invalid")
         assert list(body["errors"]) == [name], body
-    for name, value in [("pmid", "PMID: nope"), ("doi", "11.1/x"), ("pmcid", "PMX1")]:
+    for name, value in [("pmid", "PMID: nope"), ("doi", "11.1/x%A"), ("pmcid", "PMX1")]:
         body = error(api().get("/api/v1/references/", {name: value}), 400, "invalid")
         assert list(body["errors"]) == [name]
         assert body["detail"] == f"Invalid input: {name}."

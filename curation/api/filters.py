@@ -21,7 +21,10 @@ def identifier_field(normalize):
             try:
                 return normalize(value)
             except ValueError as e:
-                raise forms.ValidationError(str(e), code="invalid") from None
+                # As a parameter: the message quotes the value, which may hold a "%".
+                raise forms.ValidationError(
+                    "%(problem)s", code="invalid", params={"problem": str(e)}
+                ) from None
 
     return IdentifierField
 

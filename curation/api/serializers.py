@@ -151,10 +151,9 @@ class ClaimSerializer(serializers.ModelSerializer):
     gene = serializers.CharField(source="gene.symbol", read_only=True)
     evidence_type = Text()
     organism = Text()
-    mentioned_genes = serializers.SlugRelatedField(
+    mentioned_genes = serializers.ListField(
+        child=serializers.CharField(),  # a Gene reads as its symbol
         source="mentioned_list",
-        slug_field="symbol",
-        many=True,
         read_only=True,
         help_text="Symbols of other genes named.",
     )
