@@ -179,9 +179,44 @@ STORAGES = {
     },
 }
 
+# REST API (curation/api): token or session (with CSRF) credentials; anonymous
+# callers read, throttled per address (API_ANON_RATE, e.g. 120/minute; empty for none).
+# Behind proxies, API_NUM_PROXIES says how many X-Forwarded-For hops to trust.
 REST_FRAMEWORK = {
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Token first: its WWW-Authenticate header makes "no credentials" a 401, not a 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["curation.api.permissions.ReadOnlyOrCurator"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "curation.api.pagination.Pagination",
     "PAGE_SIZE": 100,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "curation.api.filters.StableOrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["curation.api.throttling.AnonymousThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.getenv("API_ANON_RATE", "120/minute") or None},
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", None),
+    "EXCEPTION_HANDLER": "curation.api.exceptions.handle",
+    "DEFAULT_SCHEMA_CLASS": "curation.api.schema.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Gene knowledge curation API",
+    "DESCRIPTION": "Genes, evidence claims and their references; curators write claims and "
+    "take them through review under the same rules as the screens. Errors are JSON "
+    '{"code", "detail"}; a 400 adds "errors" naming each bad field.',
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "curation.models.Status",
+        "SectionEnum": "curation.models.Section",
+    },
 }
 
 # Celery. Without CELERY_BROKER_URL or REDIS_URL the broker is a folder on

@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from curation.api import tokens
+
+urlpatterns = [
+    path("", tokens.api_token, name="api-token"),
+]
