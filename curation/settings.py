@@ -230,3 +230,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
 }
+
+# Bulk exports and dated releases (curation.exports, curation.releases).
+# One export request may stream gigabytes, so each address gets few of them.
+EXPORT_THROTTLE_RATES = {
+    "export": os.getenv("EXPORT_THROTTLE_RATE", "60/hour"),
+    "citation": os.getenv("CITATION_THROTTLE_RATE", "600/hour"),
+}
+RELEASES_DIR = Path(os.getenv("RELEASES_DIR", VAR_DIR / "releases"))
+CELERY_IMPORTS = ("curation.releases",)
+CELERY_BEAT_SCHEDULE["publish-release"] = {
+    "task": "curation.releases.publish_release",
+    "schedule": crontab(hour=4, minute=7),
+}
