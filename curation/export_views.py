@@ -9,7 +9,7 @@ from datetime import datetime
 from datetime import timezone as dt_timezone
 
 from django.conf import settings
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -21,7 +21,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import SimpleRateThrottle
@@ -40,6 +40,8 @@ class BadParameter(APIException):
 
 def exception_handler(exc, context):
     """DRF's handler, with the body as {"code", "detail"} like the rest of the API."""
+    if isinstance(exc, Http404):
+        exc = NotFound(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is not None:
         detail = getattr(exc, "detail", None)

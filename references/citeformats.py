@@ -35,6 +35,11 @@ def bibtex_escape(text):
     return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_ESCAPES[m.group(0)], one_line(text))
 
 
+def bibtex_verbatim(text):
+    """A url or doi value: read verbatim by biblatex, so only unbalanced braces are dropped."""
+    return re.sub(r"[{}\s]", "", str(text or ""))
+
+
 def one_line(text):
     return _SPACE.sub(" ", str(text or "")).strip()
 
@@ -80,10 +85,10 @@ def bibtex(reference):
         ("volume", bibtex_escape(reference.volume)),
         ("number", bibtex_escape(reference.issue)),
         ("pages", bibtex_escape(reference.pages).replace("-", "--")),
-        ("doi", bibtex_escape(reference.doi)),
+        ("doi", bibtex_verbatim(reference.doi)),
         ("pmid", str(reference.pmid or "")),
         ("pmcid", bibtex_escape(reference.pmcid)),
-        ("url", bibtex_escape(reference.url or reference.pubmed_url or reference.doi_url)),
+        ("url", bibtex_verbatim(reference.url or reference.pubmed_url or reference.doi_url)),
         ("language", bibtex_escape(reference.language)),
     ]
     month = _date_parts(reference)[1:2]

@@ -131,6 +131,8 @@ def body(response):
 
 def ndjson(data):
     text = data.decode()
+    if not text:
+        return []
     assert text.endswith("\n")
     return [json.loads(line) for line in text.split("\n")[:-1]]
 
