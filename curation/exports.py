@@ -48,7 +48,7 @@ from genes.models import Gene
 from references.models import Reference
 
 CHUNK_SIZE = 256 * 1024
-ORM_BATCH = 2000
+ORM_BATCH = 500
 HUMAN_TAX_ID = 9606
 
 CLAIM_COLUMNS = (
