@@ -10,7 +10,8 @@ Each export is read through its view (Django's test client, streaming, the
 bytes discarded) in a fresh process, which reports how long it took and how
 much its peak resident set size grew. psql runs the very COPY statement the
 view runs, writing to /dev/null. Memory is compared with the same export of
-about a tenth of the rows (updated_since): constant memory means the two match.
+about a tenth of the rows (updated_since), read first in the same process:
+constant memory means the two match.
 """
 
 import json
@@ -40,10 +41,9 @@ def exports_against_psql(scale):
         prepared = child(env, "prepare", str(count))
         rows = []
         for name in NAMES:
-            ours = child(env, "export", name)
+            part, ours = child(env, "export", name, prepared["tenth_since"])
             if ours["rows"] != count:
                 raise RuntimeError(f"{name} exported {ours['rows']} rows of {count}")
-            part = child(env, "export", name, prepared["tenth_since"])
             megabytes = ours["bytes"] / 1e6
             if prepared["vendor"] == "postgresql":
                 theirs = psql_seconds(env, name)
@@ -125,7 +125,7 @@ def psql_seconds(env, name):
     return time.perf_counter() - started
 
 
-# The child process: python -m bench.exports prepare COUNT | export NAME [SINCE]
+# The child process: python -m bench.exports prepare COUNT | export NAME SINCE
 
 
 def prepare(count):
@@ -159,19 +159,31 @@ def prepare(count):
     }
 
 
-def export(name, since=None):
-    """Read one export through its view; its time, size, rows and peak-RSS growth."""
+def export(name, since):
+    """Read an export through its view, first the part updated since `since`, then all.
+
+    For each: its time, size, rows and how much the peak RSS had grown by its end
+    (the peak only rises, so the whole export shows any growth the part did not).
+    """
     from django.db import connection
     from django.test import Client
+
+    from bench.parser import peak_rss
+
+    connection.ensure_connection()
+    client = Client()
+    read_export(client, name, "2999-01-01", 0)  # imports and first-request set-up: not rows
+    before = peak_rss()
+    return [read_export(client, name, since, before), read_export(client, name, None, before)]
+
+
+def read_export(client, name, since, before):
     from django.urls import reverse
 
     from bench.parser import peak_rss
     from curation.exports import EXPORTS
 
-    connection.ensure_connection()
-    client = Client()
     url = reverse(f"export-{name.replace('.', '-')}")
-    before = peak_rss()
     started = time.perf_counter()
     response = client.get(url, {"updated_since": since} if since else {})
     size = lines = 0

@@ -2,8 +2,10 @@
 
 import sqlite3
 import threading
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.db import connection, connections
 
 from curation import exports, releases
@@ -37,6 +39,8 @@ def in_another_connection(work):
 def test_a_claim_approved_or_retired_while_a_release_is_written_changes_none_of_its_files(
     tmp_path, monkeypatch
 ):
+    # An earlier transactional test may have flushed the groups its data migration made.
+    import_module("curation.migrations.0002_groups").create_groups(apps, None)
     curator = make_user("carla", "curators")
     reviewer = make_user("rita", "reviewers")
     gene = make_gene("IRF7", ncbi_gene_id=3665)
