@@ -83,6 +83,22 @@ class PublicView(APIView):
         return exception_handler
 
 
+FORMATS = """Streamed in constant memory; a full export has every approved row.
+
+NDJSON: one JSON object per line (the Claim or Reference representation);
+identifiers such as PMIDs are strings, absent values null or [], times UTC
+(2025-01-31T12:00:00.000000Z).
+
+TSV: a header line, then one row per line. Fields use PostgreSQL's COPY text
+escaping: backslash as \\\\, tab \\t, newline \\n, carriage return \\r (also
+\\b, \\f, \\v); every other character is itself (UTF-8). Lists are
+comma-separated; absent values are empty. generifs.tsv follows NCBI's
+generifs_basic columns and lists only claims that cite PubMed papers.
+
+updated_since: a claim counts as changed when it or a reference it cites
+changed; a reference when it or an approved claim citing it changed. Claims no
+longer approved do not appear in an incremental pull.
+"""
 ERROR = inline_serializer(
     "ExportError", {"code": serializers.CharField(), "detail": serializers.CharField()}
 )
@@ -127,7 +143,7 @@ def _export_view(name):
         @extend_schema(
             operation_id=f"export_{name.replace('.', '_')}",
             summary=export.description,
-            description=exports.__doc__,
+            description=FORMATS,
             tags=["exports"],
             parameters=[UPDATED_SINCE],
             responses={

@@ -238,6 +238,8 @@ EXPORT_THROTTLE_RATES = {
     "citation": os.getenv("CITATION_THROTTLE_RATE", "600/hour"),
 }
 RELEASES_DIR = Path(os.getenv("RELEASES_DIR", VAR_DIR / "releases"))
+# The export views describe themselves with drf-spectacular's extend_schema.
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema"
 CELERY_IMPORTS = ("curation.releases",)
 CELERY_BEAT_SCHEDULE["publish-release"] = {
     "task": "curation.releases.publish_release",
