@@ -328,3 +328,16 @@ CELERY_BEAT_SCHEDULE["fetch-pending-genes"] = {
     "task": "genes.tasks.fetch_pending_genes",
     "schedule": 600.0,
 }
+
+# Bulk exports and dated releases (curation.exports, curation.releases).
+# One export request may stream gigabytes, so each address gets few of them.
+EXPORT_THROTTLE_RATES = {
+    "export": os.getenv("EXPORT_THROTTLE_RATE", "60/hour"),
+    "citation": os.getenv("CITATION_THROTTLE_RATE", "600/hour"),
+}
+RELEASES_DIR = Path(os.getenv("RELEASES_DIR", VAR_DIR / "releases"))
+CELERY_IMPORTS = ("curation.releases",)
+CELERY_BEAT_SCHEDULE["publish-release"] = {
+    "task": "curation.releases.publish_release",
+    "schedule": crontab(hour=4, minute=7),
+}
