@@ -18,6 +18,11 @@ PATHS = {
     },
     "/api/v1/references/": ["get"],
     "/api/v1/references/{id}/": ["get"],
+    "/api/v1/export/claims.ndjson": ["get"],
+    "/api/v1/export/claims.tsv": ["get"],
+    "/api/v1/export/generifs.tsv": ["get"],
+    "/api/v1/export/references.ndjson": ["get"],
+    "/api/v1/export/references/{id}.{fmt}": ["get"],
 }  # fmt: skip
 
 
