@@ -86,3 +86,10 @@ def test_the_docs_page_loads_the_schema(client):
 
     assert response.status_code == 200
     assert "/api/schema/" in response.content.decode()
+
+
+def test_the_docs_page_needs_no_cdn(client):
+    page = client.get("/api/docs/").content.decode()
+
+    assert "cdn.jsdelivr.net" not in page
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
