@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "genes",
     "references",
     "curation",
@@ -91,6 +92,8 @@ MIDDLEWARE = [
     "curation.sessions.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires (see the accounts settings below).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "curation.urls"
@@ -223,6 +226,14 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Bulk exports and dated releases (curation.exports, curation.releases).
+# One export request may stream gigabytes, so each address gets few of them.
+EXPORT_THROTTLE_RATES = {
+    "export": os.getenv("EXPORT_THROTTLE_RATE", "60/hour"),
+    "citation": os.getenv("CITATION_THROTTLE_RATE", "600/hour"),
+}
+RELEASES_DIR = Path(os.getenv("RELEASES_DIR", VAR_DIR / "releases"))
+
 # Celery. Without CELERY_BROKER_URL or REDIS_URL the broker is a folder on
 # disk, so `make run` needs no server while web and worker are separate processes.
 CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
@@ -256,7 +267,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "references.tasks.refresh_stale",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Safety net for genes added by Gene ID whose on-commit fetch never reached the broker.
+    "fetch-pending-genes": {"task": "genes.tasks.fetch_pending_genes", "schedule": 600.0},
+    "publish-release": {
+        "task": "curation.releases.publish_release",
+        "schedule": crontab(hour=4, minute=7),
+    },
 }
+# The release task lives in curation.releases, which autodiscovery (tasks.py) does not import.
+CELERY_IMPORTS = ("curation.releases",)
 
 NCBI_EUTILS_URL = os.getenv("NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/")
 NCBI_API_KEY = os.getenv("NCBI_API_KEY", "")
@@ -278,15 +297,13 @@ EMAIL_BACKEND = os.getenv(
 )
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "curation@localhost")
 
-# Accounts and sessions (issue 5). Log-in, log-out and password change are
+# Accounts and sessions. Log-in, log-out and password change are
 # Django's views at /accounts/. django-axes counts failed log-ins and locks out
 # a username from one address after AXES_FAILURE_LIMIT of them, for the
 # cool-off time; its middleware must stay the last one. The backend is axes'
 # own, except that a call without a request (Client.login() in tests, a shell)
 # has no address to lock out by and passes through; the log-in views always
 # send the request. Sessions end after SESSION_IDLE_MINUTES without a request.
-INSTALLED_APPS += ["axes"]
-MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
     "curation.auth.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -325,23 +342,4 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-}
-
-# Gene catalogue: genes added by Gene ID whose on-commit fetch never reached the broker.
-CELERY_BEAT_SCHEDULE["fetch-pending-genes"] = {
-    "task": "genes.tasks.fetch_pending_genes",
-    "schedule": 600.0,
-}
-
-# Bulk exports and dated releases (curation.exports, curation.releases).
-# One export request may stream gigabytes, so each address gets few of them.
-EXPORT_THROTTLE_RATES = {
-    "export": os.getenv("EXPORT_THROTTLE_RATE", "60/hour"),
-    "citation": os.getenv("CITATION_THROTTLE_RATE", "600/hour"),
-}
-RELEASES_DIR = Path(os.getenv("RELEASES_DIR", VAR_DIR / "releases"))
-CELERY_IMPORTS = ("curation.releases",)
-CELERY_BEAT_SCHEDULE["publish-release"] = {
-    "task": "curation.releases.publish_release",
-    "schedule": crontab(hour=4, minute=7),
 }
