@@ -81,3 +81,11 @@ class Document:
 
     def skip(self, where, reason, text=""):
         self.skipped.append(f"{where}: {reason}" + (f': "{text}"' if text else ""))
+
+    def keep_cited(self, references, cited, uncited_reason):
+        """Keep the references whose keys are in `cited`; report each other one as skipped."""
+        for key, reference in references.items():
+            if key in cited:
+                self.references[key] = reference
+            else:
+                self.skip(reference.where, f"{reference.label()} {uncited_reason}: not imported")

@@ -124,13 +124,7 @@ def _parse_tree(document, text, first_line):
             _parse_paragraph(document, node, path, references, cited)
         elif node["type"] == "t" and node["text"].strip():
             document.skip(path, "text outside a paragraph is not a claim", squash(node["text"]))
-    for key, reference in references.items():
-        if key in cited:
-            document.references[key] = reference
-        else:
-            document.skip(
-                reference.where, f"{reference.label()} is cited by no text run: not imported"
-            )
+    document.keep_cited(references, cited, "is cited by no text run")
 
 
 def _check(node, path, parent):

@@ -98,13 +98,7 @@ def parse(text):
             continue
         _parse_paragraph(document, first, raw, references, cited)
 
-    for key, reference in references.items():
-        if key in cited:
-            document.references[key] = reference
-        else:
-            document.skip(
-                reference.where, f"{reference.label()} is cited by no paragraph: not imported"
-            )
+    document.keep_cited(references, cited, "is cited by no paragraph")
     return document
 
 
