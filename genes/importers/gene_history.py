@@ -65,9 +65,13 @@ def store_history(rows, summary):
     """Store one chunk and count each row's outcome in `summary`."""
     ids = {r.replacement for r in rows if r.replacement} | {r.discontinued for r in rows}
     genes = Gene.objects.in_bulk(ids, field_name="ncbi_gene_id")
+    by_pk = {g.pk: g for g in genes.values()}
+    # Genes merged later into others still: one query per step along the chains.
+    while later := {g.replaced_by_id for g in by_pk.values()} - by_pk.keys() - {None}:
+        by_pk.update(Gene.objects.in_bulk(later))
     pointers = set(
         GeneName.objects.filter(
-            gene_id__in=[g.pk for g in genes.values()],
+            gene_id__in=by_pk,
             kind__in=[GeneName.Kind.DISCONTINUED, GeneName.Kind.DISCONTINUED_ID],
         ).values_list("gene_id", "kind", "name_upper")
     )
@@ -80,7 +84,7 @@ def store_history(rows, summary):
             )
             continue
         while target and target.replaced_by_id:  # the replacement was itself merged later
-            target = target.replaced_by
+            target = by_pk[target.replaced_by_id]
         added = 0
         if target:
             for kind, name in (
