@@ -147,3 +147,15 @@ def test_a_chunk_is_stored_in_the_same_few_queries_however_many_replacements_wer
 
     assert summary.created == 10
     assert list(Gene.objects.lookup("777010")) == [myh7]
+
+
+def test_a_discontinued_symbol_too_long_for_a_name_is_left_out_and_its_id_kept(catalogue, tmp_path):
+    header = GENE_HISTORY.read_text().splitlines()[0]
+    history = tmp_path / "gene_history"
+    history.write_text(f"{header}\n9606\t4625\t777001\t{'X' * 65}\t19990101\n")
+
+    assert import_gene_history(history).created == 1
+
+    myh7 = Gene.objects.get(symbol="MYH7")
+    assert myh7.other_names(GeneName.Kind.DISCONTINUED_ID) == ["777001"]
+    assert myh7.other_names(GeneName.Kind.DISCONTINUED) == []

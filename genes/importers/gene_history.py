@@ -15,6 +15,7 @@ from functools import partial
 from django.db import transaction
 
 from genes.importers.reading import CHUNK, Skip, gene_id, import_file, ncbi_value
+from genes.importers.store import new_name
 from genes.models import HUMAN, Gene, GeneName
 
 COLUMNS = ("tax_id", "GeneID", "Discontinued_GeneID", "Discontinued_Symbol", "Discontinue_Date")
@@ -85,25 +86,15 @@ def store_history(rows, summary):
             continue
         while target and target.replaced_by_id:  # the replacement was itself merged later
             target = by_pk[target.replaced_by_id]
-        added = 0
+        added = []
         if target:
             for kind, name in (
                 (GeneName.Kind.DISCONTINUED_ID, str(row.discontinued)),
                 (GeneName.Kind.DISCONTINUED, row.symbol),
             ):
-                key = (target.pk, kind, name.upper())
-                if name and key[2] != target.symbol.upper() and key not in pointers:
-                    pointers.add(key)
-                    new_names.append(
-                        GeneName(
-                            gene=target,
-                            kind=kind,
-                            name=name,
-                            name_upper=key[2],
-                            discontinued_on=row.on,
-                        )
-                    )
-                    added += 1
+                if pointer := new_name(target, kind, name, pointers, discontinued_on=row.on):
+                    added.append(pointer)
+            new_names += added
         old = genes.get(row.discontinued)
         retired = bool(old and old != target and old.discontinue(on=row.on, replaced_by=target))
         summary.count("updated" if retired else "created" if added else "unchanged")

@@ -12,7 +12,7 @@ from functools import partial
 
 from genes.importers.reading import CHUNK, Skip, gene_id, ncbi_value, split_list
 from genes.importers.store import GeneRow, import_genes
-from genes.models import HUMAN, GeneName
+from genes.models import HUMAN, Gene, GeneName
 
 COLUMNS = (
     "tax_id",
@@ -26,7 +26,7 @@ COLUMNS = (
     "type_of_gene",
     "Full_name_from_nomenclature_authority",
 )
-SYMBOL_LENGTH = 64
+SYMBOL_LENGTH = Gene._meta.get_field("symbol").max_length
 
 
 def import_gene_info(path, *, tax_id=HUMAN, on_skip=None, progress=None, chunk_size=CHUNK):
