@@ -149,10 +149,6 @@ class Gene(models.Model):
     def ncbi_url(self):
         return f"https://www.ncbi.nlm.nih.gov/gene/{self.ncbi_gene_id}"
 
-    @property
-    def is_current(self):
-        return self.replaced_by_id is None and self.discontinued_on is None
-
     def other_names(self, kind):
         return [n.name for n in self.names.all() if n.kind == kind]
 
