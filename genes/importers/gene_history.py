@@ -15,7 +15,6 @@ from functools import partial
 from django.db import transaction
 
 from genes.importers.reading import CHUNK, Skip, gene_id, import_file, ncbi_value
-from genes.importers.store import new_name
 from genes.models import HUMAN, Gene, GeneName
 
 COLUMNS = ("tax_id", "GeneID", "Discontinued_GeneID", "Discontinued_Symbol", "Discontinue_Date")
@@ -92,7 +91,7 @@ def store_history(rows, summary):
                 (GeneName.Kind.DISCONTINUED_ID, str(row.discontinued)),
                 (GeneName.Kind.DISCONTINUED, row.symbol),
             ):
-                if pointer := new_name(target, kind, name, pointers, discontinued_on=row.on):
+                if pointer := target.new_name(kind, name, pointers, discontinued_on=row.on):
                     added.append(pointer)
             new_names += added
         old = genes.get(row.discontinued)

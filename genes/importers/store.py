@@ -9,7 +9,6 @@ from django.utils import timezone
 from genes.importers.reading import CHUNK, Skip, chunks, import_file
 from genes.models import Gene, GeneName
 
-NAME_LENGTH = GeneName._meta.get_field("name").max_length
 CONFLICT = "symbol or HGNC ID already held by another gene"
 
 
@@ -130,7 +129,7 @@ def _store(rows, create, may_defer):
         wanted = list(plan.row.names)
         if plan.old_symbol:
             wanted.insert(0, (GeneName.Kind.PREVIOUS, plan.old_symbol))
-        added = [n for kind, name in wanted if (n := new_name(plan.gene, kind, name, names))]
+        added = [n for kind, name in wanted if (n := plan.gene.new_name(kind, name, names))]
         new_names += added
         if plan.new:
             outcome = "created"
@@ -141,21 +140,6 @@ def _store(rows, create, may_defer):
         outcomes.append((plan.row, outcome))
     GeneName.objects.bulk_create(new_names, ignore_conflicts=True)
     return outcomes
-
-
-def new_name(gene, kind, name, known, **extra):
-    """An unsaved GeneName for a bulk_create, or None when it is not a new name of `gene`.
-
-    `known` holds the (gene pk, kind, upper-case name) of the names stored or
-    about to be, and gains this one. A blank name, one too long for the
-    column, and the gene's own symbol are left out.
-    """
-    name = name.strip()
-    key = (gene.pk, kind, name.upper())
-    if not name or len(name) > NAME_LENGTH or key[2] == gene.symbol.upper() or key in known:
-        return None
-    known.add(key)
-    return GeneName(gene=gene, kind=kind, name=name, name_upper=key[2], **extra)
 
 
 def _conflicts(plans):
