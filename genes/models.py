@@ -149,10 +149,6 @@ class Gene(models.Model):
     def ncbi_url(self):
         return f"https://www.ncbi.nlm.nih.gov/gene/{self.ncbi_gene_id}"
 
-    @property
-    def is_current(self):
-        return self.replaced_by_id is None and self.discontinued_on is None
-
     def other_names(self, kind):
         return [n.name for n in self.names.all() if n.kind == kind]
 
@@ -169,6 +165,21 @@ class Gene(models.Model):
             gene=self, kind=kind, name_upper=name.upper(), defaults={"name": name, **extra}
         )
         return obj
+
+    def new_name(self, kind, name, known, **extra):
+        """An unsaved GeneName for a bulk_create, or None when it is not a new name of this gene.
+
+        `known` holds the (gene pk, kind, upper-case name) of the names stored or
+        about to be, and gains this one. A blank name, one too long for the
+        column, and the gene's own symbol are left out.
+        """
+        name = name.strip()
+        key = (self.pk, kind, name.upper())
+        too_long = len(name) > GeneName._meta.get_field("name").max_length
+        if not name or too_long or key[2] == self.symbol.upper() or key in known:
+            return None
+        known.add(key)
+        return GeneName(gene=self, kind=kind, name=name, name_upper=key[2], **extra)
 
     def take_values(self, values, previous_symbols=()):
         """Set the `values` that are not empty and differ; return (changed fields, old symbol).
@@ -226,16 +237,18 @@ class Gene(models.Model):
         values = dict(summary["values"])
         if values.get("description"):
             values["description_source"] = f"NCBI Gene summary, {now:%b %Y}"
-        previous = {n.upper() for n in self.other_names(GeneName.Kind.PREVIOUS)}
+        known = {(self.pk, n.kind, n.name_upper) for n in self.names.all()}
+        previous = {name for _, kind, name in known if kind == GeneName.Kind.PREVIOUS}
         _, old_symbol = self.take_values(values, previous)
         self.fetch_status = Gene.FetchStatus.FETCHED
         self.fetch_error = ""
         self.fetched_at = now
         self.save()
-        if old_symbol:
-            self.add_name(old_symbol, GeneName.Kind.PREVIOUS)
-        for kind, name in summary["names"]:
-            self.add_name(name, kind)
+        names = [(GeneName.Kind.PREVIOUS, old_symbol)] if old_symbol else []
+        new = [
+            n for kind, name in names + summary["names"] if (n := self.new_name(kind, name, known))
+        ]
+        GeneName.objects.bulk_create(new, ignore_conflicts=True)
         return Gene.FetchStatus.FETCHED
 
     def record_fetch_failure(self, error, status=FetchStatus.FAILED):

@@ -101,11 +101,13 @@ def test_the_recorded_documents_parse_whatever_their_gaps():
 
 
 @pytest.mark.django_db
-def test_a_gene_added_by_id_is_filled_from_ncbi(client):
+def test_a_gene_added_by_id_is_filled_from_ncbi(client, django_assert_num_queries):
     gene, _ = Gene.objects.add_by_id(25)
     assert (gene.symbol, gene.fetch_status) == ("LOC25", "pending")
 
-    counts = fetch_genes([gene.pk], client=client)
+    # genes, savepoint, symbol holders, names, update, new names (all nine aliases), release
+    with django_assert_num_queries(7):
+        counts = fetch_genes([gene.pk], client=client)
 
     assert counts == {"fetched": 1}
     gene.refresh_from_db()

@@ -126,3 +126,36 @@ def test_a_pointer_follows_a_replacement_that_was_merged_later(catalogue, tmp_pa
     assert list(Gene.objects.lookup("777001")) == [myh7]
     assert list(Gene.objects.lookup("OLDMYH")) == [myh7]
     assert list(Gene.objects.lookup("888001")) == [myh7]
+
+
+def test_a_chunk_is_stored_in_the_same_few_queries_however_many_replacements_were_merged(
+    catalogue, tmp_path, django_assert_num_queries
+):
+    myh7 = Gene.objects.get(symbol="MYH7")
+    header = GENE_HISTORY.read_text().splitlines()[0]
+    rows = []
+    for n in range(1, 11):
+        merged = make_gene(f"OLDMYH{n}", ncbi_gene_id=888000 + n)
+        merged.discontinue(on=date(2001, 1, 1), replaced_by=myh7)
+        rows.append(f"9606\t{888000 + n}\t{777000 + n}\tOLDER{n}\t19990101")
+    history = tmp_path / "gene_history"
+    history.write_text("\n".join([header, *rows]) + "\n")
+
+    # savepoint, genes, their replacements, pointers, new pointers, release
+    with django_assert_num_queries(6):
+        summary = import_gene_history(history)
+
+    assert summary.created == 10
+    assert list(Gene.objects.lookup("777010")) == [myh7]
+
+
+def test_a_discontinued_symbol_too_long_for_a_name_is_left_out_and_its_id_kept(catalogue, tmp_path):
+    header = GENE_HISTORY.read_text().splitlines()[0]
+    history = tmp_path / "gene_history"
+    history.write_text(f"{header}\n9606\t4625\t777001\t{'X' * 65}\t19990101\n")
+
+    assert import_gene_history(history).created == 1
+
+    myh7 = Gene.objects.get(symbol="MYH7")
+    assert myh7.other_names(GeneName.Kind.DISCONTINUED_ID) == ["777001"]
+    assert myh7.other_names(GeneName.Kind.DISCONTINUED) == []

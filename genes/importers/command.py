@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from genes.models import HUMAN
 from genes.signals import catalogue_changed
 
 
@@ -17,7 +18,7 @@ class ImportCommand(BaseCommand):
         parser.add_argument("file", metavar="FILE", help="plain or gzipped")
         if self.takes_tax_id:
             parser.add_argument(
-                "--tax-id", type=int, default=9606, help="the organism to import (default human)"
+                "--tax-id", type=int, default=HUMAN, help="the organism to import (default human)"
             )
 
     def handle(self, *args, file, verbosity, **options):

@@ -10,10 +10,11 @@ flagged for a curator.
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from django.db import transaction
 
-from genes.importers.reading import CHUNK, Skip, Summary, Table, chunks, gene_id, ncbi_value
+from genes.importers.reading import CHUNK, Skip, gene_id, import_file, ncbi_value
 from genes.models import HUMAN, Gene, GeneName
 
 COLUMNS = ("tax_id", "GeneID", "Discontinued_GeneID", "Discontinued_Symbol", "Discontinue_Date")
@@ -30,87 +31,70 @@ class HistoryRow:
 
 def import_gene_history(path, *, tax_id=HUMAN, on_skip=None, progress=None, chunk_size=CHUNK):
     """Record the discontinued Gene IDs of `tax_id` in `path`; return a Summary."""
-    summary = Summary(on_skip=on_skip)
-    with Table(path) as table:
-        for chunk in chunks(read_rows(table, summary, str(tax_id)), chunk_size):
-            for outcome in store_history(chunk):
-                if isinstance(outcome, Skip):
-                    summary.skip(outcome)
-                else:
-                    summary.count(outcome)
-            if progress:
-                progress(table.position / (table.size or 1), summary)
-    return summary
+    parse = partial(parse_row, tax_id=str(tax_id))
+    return import_file(
+        path,
+        COLUMNS,
+        parse,
+        store_history,
+        on_skip=on_skip,
+        progress=progress,
+        chunk_size=chunk_size,
+    )
 
 
-def read_rows(table, summary, tax_id):
-    columns = table.index(*COLUMNS)
-    for number, fields in table:
-        if isinstance(fields, Skip):
-            summary.skip(fields)
-            continue
-        taxon, current, discontinued, symbol, when = (fields[i].strip() for i in columns)
-        if taxon != tax_id:
-            if taxon.isdigit():
-                summary.other_taxa += 1
-            else:
-                summary.skip(Skip(number, "tax_id is not a number", repr(taxon)))
-            continue
-        replacement = gene_id(current)
-        old = gene_id(discontinued)
-        if (replacement is None and current != "-") or old is None:
-            summary.skip(Skip(number, "GeneID is not a number", f"{current!r} {discontinued!r}"))
-            continue
-        try:
-            on = date(int(when[:4]), int(when[4:6]), int(when[6:8]))
-        except ValueError:
-            summary.skip(Skip(number, "Discontinue_Date is not YYYYMMDD", repr(when)))
-            continue
-        yield HistoryRow(number, replacement, old, ncbi_value(symbol), on)
+def parse_row(number, fields, summary, *, tax_id):
+    taxon, current, discontinued, symbol, when = fields
+    if not summary.is_taxon(number, taxon, tax_id):
+        return None
+    replacement = gene_id(current)
+    old = gene_id(discontinued)
+    if (replacement is None and current != "-") or old is None:
+        summary.skip(Skip(number, "GeneID is not a number", f"{current!r} {discontinued!r}"))
+        return None
+    try:
+        on = date(int(when[:4]), int(when[4:6]), int(when[6:8]))
+    except ValueError:
+        summary.skip(Skip(number, "Discontinue_Date is not YYYYMMDD", repr(when)))
+        return None
+    return HistoryRow(number, replacement, old, ncbi_value(symbol), on)
 
 
 @transaction.atomic
-def store_history(rows):
-    """Store one chunk; return an outcome (or Skip) per row."""
+def store_history(rows, summary):
+    """Store one chunk and count each row's outcome in `summary`."""
     ids = {r.replacement for r in rows if r.replacement} | {r.discontinued for r in rows}
     genes = Gene.objects.in_bulk(ids, field_name="ncbi_gene_id")
+    by_pk = {g.pk: g for g in genes.values()}
+    # Genes merged later into others still: one query per step along the chains.
+    while later := {g.replaced_by_id for g in by_pk.values()} - by_pk.keys() - {None}:
+        by_pk.update(Gene.objects.in_bulk(later))
     pointers = set(
         GeneName.objects.filter(
-            gene_id__in=[g.pk for g in genes.values()],
+            gene_id__in=by_pk,
             kind__in=[GeneName.Kind.DISCONTINUED, GeneName.Kind.DISCONTINUED_ID],
         ).values_list("gene_id", "kind", "name_upper")
     )
-    outcomes, new_names = [], []
+    new_names = []
     for row in rows:
         target = genes.get(row.replacement) if row.replacement else None
         if row.replacement and target is None:
-            outcomes.append(
+            summary.count(
                 Skip(row.line, "replacement Gene ID not in the catalogue", f"{row.replacement}")
             )
             continue
         while target and target.replaced_by_id:  # the replacement was itself merged later
-            target = target.replaced_by
-        added = 0
+            target = by_pk[target.replaced_by_id]
+        added = []
         if target:
             for kind, name in (
                 (GeneName.Kind.DISCONTINUED_ID, str(row.discontinued)),
                 (GeneName.Kind.DISCONTINUED, row.symbol),
             ):
-                key = (target.pk, kind, name.upper())
-                if name and key[2] != target.symbol.upper() and key not in pointers:
-                    pointers.add(key)
-                    new_names.append(
-                        GeneName(
-                            gene=target,
-                            kind=kind,
-                            name=name,
-                            name_upper=key[2],
-                            discontinued_on=row.on,
-                        )
-                    )
-                    added += 1
+                if pointer := target.new_name(kind, name, pointers, discontinued_on=row.on):
+                    added.append(pointer)
+            new_names += added
         old = genes.get(row.discontinued)
         retired = bool(old and old != target and old.discontinue(on=row.on, replaced_by=target))
-        outcomes.append("updated" if retired else "created" if added else "unchanged")
+        summary.count("updated" if retired else "created" if added else "unchanged")
     GeneName.objects.bulk_create(new_names, ignore_conflicts=True)
-    return outcomes

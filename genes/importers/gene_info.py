@@ -8,18 +8,11 @@ Other_designations, Modification_date, Feature_type. Columns are found by
 header name.
 """
 
-from genes.importers.reading import (
-    CHUNK,
-    Skip,
-    Summary,
-    Table,
-    chunks,
-    gene_id,
-    ncbi_value,
-    split_list,
-)
-from genes.importers.store import GeneRow, store_deferred, store_rows
-from genes.models import HUMAN, GeneName
+from functools import partial
+
+from genes.importers.reading import CHUNK, Skip, gene_id, ncbi_value, split_list
+from genes.importers.store import GeneRow, import_genes
+from genes.models import HUMAN, Gene, GeneName
 
 COLUMNS = (
     "tax_id",
@@ -33,7 +26,7 @@ COLUMNS = (
     "type_of_gene",
     "Full_name_from_nomenclature_authority",
 )
-SYMBOL_LENGTH = 64
+SYMBOL_LENGTH = Gene._meta.get_field("symbol").max_length
 
 
 def import_gene_info(path, *, tax_id=HUMAN, on_skip=None, progress=None, chunk_size=CHUNK):
@@ -41,37 +34,15 @@ def import_gene_info(path, *, tax_id=HUMAN, on_skip=None, progress=None, chunk_s
 
     `progress(fraction of the file read, summary)` is called after each chunk.
     """
-    summary = Summary(on_skip=on_skip)
-    deferred = []
-    with Table(path) as table:
-        rows = read_rows(table, summary, str(tax_id))
-        for chunk in chunks(rows, chunk_size):
-            store_rows(chunk, summary, create=True, deferred=deferred)
-            if progress:
-                progress(table.position / (table.size or 1), summary)
-    store_deferred(deferred, summary, create=True, chunk_size=chunk_size)
-    return summary
+    parse = partial(parse_row, tax_id=str(tax_id))
+    return import_genes(
+        path, COLUMNS, parse, create=True, on_skip=on_skip, progress=progress, chunk_size=chunk_size
+    )
 
 
-def read_rows(table, summary, tax_id):
-    """The GeneRows of the table; malformed lines go to summary as skips."""
-    columns = table.index(*COLUMNS)
-    for number, fields in table:
-        if isinstance(fields, Skip):
-            summary.skip(fields)
-            continue
-        row = parse_row(number, [fields[i] for i in columns], tax_id, summary)
-        if row:
-            yield row
-
-
-def parse_row(number, fields, tax_id, summary):
+def parse_row(number, fields, summary, *, tax_id):
     taxon, ncbi_id, symbol, synonyms, xrefs, chromosome, location, description, kind, name = fields
-    if taxon.strip() != tax_id:
-        if taxon.strip().isdigit():
-            summary.other_taxa += 1
-        else:
-            summary.skip(Skip(number, "tax_id is not a number", repr(taxon)))
+    if not summary.is_taxon(number, taxon, tax_id):
         return None
     identifier = gene_id(ncbi_id)
     if identifier is None:

@@ -7,8 +7,8 @@ entrez_id (the NCBI Gene ID): HGNC names genes the catalogue already has, so
 a row whose gene is unknown is skipped.
 """
 
-from genes.importers.reading import CHUNK, Skip, Summary, Table, chunks, gene_id, split_list
-from genes.importers.store import GeneRow, store_deferred, store_rows
+from genes.importers.reading import CHUNK, Skip, gene_id, split_list
+from genes.importers.store import GeneRow, import_genes
 from genes.models import GeneName
 
 COLUMNS = (
@@ -27,30 +27,19 @@ COLUMNS = (
 
 def import_hgnc(path, *, on_skip=None, progress=None, chunk_size=CHUNK):
     """Update the genes named by the rows of `path`; return a Summary."""
-    summary = Summary(on_skip=on_skip)
-    deferred = []
-    with Table(path) as table:
-        rows = read_rows(table, summary)
-        for chunk in chunks(rows, chunk_size):
-            store_rows(chunk, summary, create=False, deferred=deferred)
-            if progress:
-                progress(table.position / (table.size or 1), summary)
-    store_deferred(deferred, summary, create=False, chunk_size=chunk_size)
-    return summary
-
-
-def read_rows(table, summary):
-    columns = table.index(*COLUMNS)
-    for number, fields in table:
-        if isinstance(fields, Skip):
-            summary.skip(fields)
-            continue
-        row = parse_row(number, [fields[i].strip().strip('"').strip() for i in columns], summary)
-        if row:
-            yield row
+    return import_genes(
+        path,
+        COLUMNS,
+        parse_row,
+        create=False,
+        on_skip=on_skip,
+        progress=progress,
+        chunk_size=chunk_size,
+    )
 
 
 def parse_row(number, fields, summary):
+    fields = [f.strip('"').strip() for f in fields]
     hgnc_id, symbol, name, location, aliases, previous, groups, entrez, ensembl, uniprot = fields
     if not entrez:
         summary.skip(Skip(number, "no entrez_id", hgnc_id))

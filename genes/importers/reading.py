@@ -1,4 +1,4 @@
-"""Reading tab-separated gene files line by line, and counting what an import did."""
+"""Reading tab-separated gene files line by line in chunks, and counting what an import did."""
 
 import gzip
 from collections import Counter
@@ -34,7 +34,22 @@ class Summary:
     on_skip: object = None  # called with each Skip as it happens
 
     def count(self, outcome):
-        setattr(self, outcome, getattr(self, outcome) + 1)
+        """Count a row's outcome: "created", "updated", "unchanged", or a Skip."""
+        if isinstance(outcome, Skip):
+            self.skip(outcome)
+        else:
+            setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def is_taxon(self, number, taxon, tax_id):
+        """Whether a row's tax_id is `tax_id`; rows about other organisms are counted, a
+        tax_id that is not a number is a skip."""
+        if taxon == tax_id:
+            return True
+        if taxon.isdigit():
+            self.other_taxa += 1
+        else:
+            self.skip(Skip(number, "tax_id is not a number", repr(taxon)))
+        return False
 
     def skip(self, skip):
         self.skipped[skip.reason] += 1
@@ -130,6 +145,32 @@ class Table:
                 )
                 continue
             yield number, fields
+
+
+def import_file(path, columns, parse_row, store_chunk, *, on_skip, progress, chunk_size):
+    """Read `path` and store what it says; return the Summary.
+
+    Each line's `columns` (stripped) go to `parse_row(line number, fields,
+    summary)`, which returns a row or None; the rows are stored in chunks by
+    `store_chunk(rows, summary)`, and `progress(fraction of the file read,
+    summary)` is called after each.
+    """
+    summary = Summary(on_skip=on_skip)
+    with Table(path) as table:
+        for chunk in chunks(_parsed(table, columns, parse_row, summary), chunk_size):
+            store_chunk(chunk, summary)
+            if progress:
+                progress(table.position / (table.size or 1), summary)
+    return summary
+
+
+def _parsed(table, columns, parse_row, summary):
+    positions = table.index(*columns)
+    for number, fields in table:
+        if isinstance(fields, Skip):
+            summary.skip(fields)
+        elif row := parse_row(number, [fields[i].strip() for i in positions], summary):
+            yield row
 
 
 def chunks(iterable, size=CHUNK):

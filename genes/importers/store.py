@@ -1,14 +1,14 @@
 """Create or update many genes at once, by NCBI Gene ID: the write side of the importers."""
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from genes.importers.reading import Skip
+from genes.importers.reading import CHUNK, Skip, chunks, import_file
 from genes.models import Gene, GeneName
 
-NAME_LENGTH = GeneName._meta.get_field("name").max_length
 CONFLICT = "symbol or HGNC ID already held by another gene"
 
 
@@ -29,6 +29,20 @@ class _Plan:
     new: bool
     changed: list
     old_symbol: str | None
+
+
+def import_genes(path, columns, parse_row, *, create, on_skip, progress, chunk_size=CHUNK):
+    """Store the GeneRows `parse_row` makes of the lines of `path` (see import_file),
+    then the rows deferred to the end of the file; return the Summary."""
+    deferred = []
+    store = partial(store_rows, create=create, deferred=deferred)
+    summary = import_file(
+        path, columns, parse_row, store, on_skip=on_skip, progress=progress, chunk_size=chunk_size
+    )
+    # The rest of the file is in: conflicts left now are skipped.
+    for chunk in chunks(deferred, chunk_size):
+        store_rows(chunk, summary, create=create)
+    return summary
 
 
 def store_rows(rows, summary, *, create, deferred=None):
@@ -55,8 +69,6 @@ def store_rows(rows, summary, *, create, deferred=None):
     for row, outcome in outcomes:
         if outcome == "deferred":
             deferred.append(row)
-        elif isinstance(outcome, Skip):
-            summary.skip(outcome)
         else:
             summary.count(outcome)
 
@@ -114,18 +126,11 @@ def _store(rows, create, may_defer):
 
     new_names = []
     for plan in accepted:
-        gene, added = plan.gene, 0
         wanted = list(plan.row.names)
         if plan.old_symbol:
             wanted.insert(0, (GeneName.Kind.PREVIOUS, plan.old_symbol))
-        for kind, name in wanted:
-            name = name.strip()
-            key = (gene.pk, kind, name.upper())
-            if not name or len(name) > NAME_LENGTH or key[2] == gene.symbol.upper() or key in names:
-                continue
-            names.add(key)
-            new_names.append(GeneName(gene=gene, kind=kind, name=name, name_upper=key[2]))
-            added += 1
+        added = [n for kind, name in wanted if (n := plan.gene.new_name(kind, name, names))]
+        new_names += added
         if plan.new:
             outcome = "created"
         elif plan.changed or added:
@@ -169,9 +174,3 @@ def _conflicts(plans):
 
 def _repeated(row):
     return Skip(row.line, "Gene ID repeated in the file", f"{row.ncbi_gene_id}")
-
-
-def store_deferred(deferred, summary, *, create, chunk_size):
-    """Store the rows put aside, now that the rest of the file is in; conflicts left are skipped."""
-    for start in range(0, len(deferred), chunk_size):
-        store_rows(deferred[start : start + chunk_size], summary, create=create)
