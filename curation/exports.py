@@ -40,12 +40,12 @@ import re
 from dataclasses import dataclass
 from datetime import timezone as dt_timezone
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from curation.models import Citation, Claim, Status
 from genes.models import Gene
-from references.models import Reference
+from references.models import JSON_FIELDS, Reference
 
 CHUNK_SIZE = 256 * 1024
 ORM_BATCH = 500
@@ -79,42 +79,24 @@ GENERIF_COLUMNS = (
     "GeneRIF text",
 )
 
-# (JSON key, column, kind) of the Reference JSON, in DESIGN.md's order.
-REFERENCE_FIELDS = (
-    ("id", "id", "int"),
-    ("kind", "kind", "text"),
-    ("pmid", "pmid", "id"),
-    ("pmid_version", "pmid_version", "int"),
-    ("doi", "doi", "text"),
-    ("pmcid", "pmcid", "text"),
-    ("url", "url", "text"),
-    ("title", "title", "text"),
-    ("title_html", "title_html", "text"),
-    ("vernacular_title", "vernacular_title", "text"),
-    ("authors", "authors", "json"),
-    ("journal", "journal", "text"),
-    ("journal_abbrev", "journal_abbrev", "text"),
-    ("volume", "volume", "text"),
-    ("issue", "issue", "text"),
-    ("pages", "pages", "text"),
-    ("year", "year", "int"),
-    ("published", "published", "text"),
-    ("medline_date", "medline_date", "text"),
-    ("epub_date", "epub_date", "date"),
-    ("abstract", "abstract", "text"),
-    ("abstract_sections", "abstract_sections", "json"),
-    ("publication_types", "publication_types", "json"),
-    ("mesh_terms", "mesh_terms", "json"),
-    ("language", "language", "text"),
-    ("retracted", "retracted", "bool"),
-    ("retraction_pmids", "retraction_pmids", "json"),
-    ("erratum_pmids", "erratum_pmids", "json"),
-    ("concern_pmids", "concern_pmids", "json"),
-    ("fetch_status", "fetch_status", "text"),
-    ("fetch_error", "fetch_error", "text"),
-    ("fetched_at", "fetched_at", "datetime"),
-    ("updated_at", "updated_at", "datetime"),
-)
+
+def _reference_kind(name):
+    """How a Reference column is written in JSON (see _sql_value and _python_value)."""
+    field = Reference._meta.get_field(name)
+    if name == "pmid":
+        return "id"  # identifiers are strings
+    if isinstance(field, models.DateTimeField):
+        return "datetime"
+    if isinstance(field, models.DateField):
+        return "date"
+    if isinstance(field, (models.CharField, models.TextField)):
+        return "text"  # blank is null
+    return "value"  # numbers, booleans and JSON, as stored
+
+
+# (name, kind) of each field of the Reference JSON, plus when the reference last changed, so
+# that an incremental pull can tell.
+REFERENCE_FIELDS = tuple((name, _reference_kind(name)) for name in (*JSON_FIELDS, "updated_at"))
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 PG_TIME_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'
@@ -246,7 +228,7 @@ def _sql_object(pairs):
 
 def _sql_reference(alias):
     return _sql_object(
-        (key, _sql_value(f"{alias}.{column}", kind)) for key, column, kind in REFERENCE_FIELDS
+        (name, _sql_value(f"{alias}.{name}", kind)) for name, kind in REFERENCE_FIELDS
     )
 
 
@@ -489,10 +471,7 @@ def _python_value(value, kind):
 
 
 def reference_json(reference):
-    return {
-        key: _python_value(getattr(reference, column), kind)
-        for key, column, kind in REFERENCE_FIELDS
-    }
+    return {name: _python_value(getattr(reference, name), kind) for name, kind in REFERENCE_FIELDS}
 
 
 def claim_json(claim):
