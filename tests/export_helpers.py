@@ -14,61 +14,6 @@ ODD_TEXT = (
     "a line separator \u2028 and a comma, too."
 )
 
-CLAIM_KEYS = {
-    "id",
-    "gene",
-    "section",
-    "text",
-    "status",
-    "version",
-    "position",
-    "evidence_type",
-    "organism",
-    "mentioned_genes",
-    "citations",
-    "author",
-    "reviewer",
-    "supersedes",
-    "submitted_at",
-    "decided_at",
-    "updated_at",
-    "flags",
-}
-REFERENCE_KEYS = {
-    "id",
-    "kind",
-    "pmid",
-    "pmid_version",
-    "doi",
-    "pmcid",
-    "url",
-    "title",
-    "title_html",
-    "vernacular_title",
-    "authors",
-    "journal",
-    "journal_abbrev",
-    "volume",
-    "issue",
-    "pages",
-    "year",
-    "published",
-    "medline_date",
-    "epub_date",
-    "abstract",
-    "abstract_sections",
-    "publication_types",
-    "mesh_terms",
-    "language",
-    "retracted",
-    "retraction_pmids",
-    "erratum_pmids",
-    "concern_pmids",
-    "fetch_status",
-    "fetch_error",
-    "fetched_at",
-}
-
 
 def make_dataset(curator, reviewer, gene):
     """Approved claims with odd text and every kind of citation, plus claims not to export."""
