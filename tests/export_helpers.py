@@ -2,9 +2,19 @@
 
 import json
 
+import pytest
+from django.core.cache import cache
+
 from curation.exports import unescape_tsv
 from curation.models import Citation
 from tests.factories import make_approved_claim, make_claim, make_gene, make_reference
+
+EXPORT_URLS = [
+    "export-claims-ndjson",
+    "export-claims-tsv",
+    "export-references-ndjson",
+    "export-generifs-tsv",
+]
 
 # Everything that has broken a TSV or JSON writer somewhere.
 ODD_TEXT = (
@@ -13,6 +23,14 @@ ODD_TEXT = (
     "non-ASCII é ü ß 中文 Ελληνικά, emoji 🧬🔬, controls \x0b\x0c\x08\x01, "
     "a line separator \u2028 and a comma, too."
 )
+
+
+@pytest.fixture(autouse=True)
+def no_throttle_left_over():
+    """Each test starts with the export allowance of every address unused."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def make_dataset(curator, reviewer, gene):

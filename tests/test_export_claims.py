@@ -9,21 +9,15 @@ from django.urls import reverse
 from curation import exports
 from curation.models import Claim
 from tests.api_helpers import CLAIM_FIELDS, REFERENCE_FIELDS
-from tests.export_helpers import (
+from tests.export_helpers import (  # noqa: F401
     ODD_TEXT,
     body,
     make_dataset,
     ndjson,
+    no_throttle_left_over,
     tsv,
 )
 from tests.factories import make_approved_claim
-
-
-@pytest.fixture(autouse=True)
-def no_throttle_left_over():
-    from django.core.cache import cache
-
-    cache.clear()
 
 
 @pytest.fixture

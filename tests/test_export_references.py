@@ -1,18 +1,10 @@
 """export/references.ndjson: every reference an approved claim cites, once, as in the database."""
 
-import pytest
 from django.urls import reverse
 
 from tests.api_helpers import REFERENCE_FIELDS
-from tests.export_helpers import ODD_TEXT, body, make_dataset, ndjson
+from tests.export_helpers import ODD_TEXT, body, make_dataset, ndjson, no_throttle_left_over  # noqa: F401
 from tests.factories import make_claim, make_reference
-
-
-@pytest.fixture(autouse=True)
-def no_throttle_left_over():
-    from django.core.cache import cache
-
-    cache.clear()
 
 
 def test_references_ndjson_has_each_reference_cited_by_an_approved_claim_once(
