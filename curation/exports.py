@@ -232,6 +232,13 @@ def _sql_reference(alias):
     )
 
 
+# Each claim with its gene (g), author (a) and reviewer (rv).
+_CLAIMS = (
+    "{claim} c JOIN {gene} g ON g.id = c.gene_id"
+    " JOIN {user} a ON a.id = c.author_id LEFT JOIN {user} rv ON rv.id = c.reviewer_id"
+)
+
+
 def _claim_filter(since, t):
     where = f"c.status = '{Status.APPROVED}'"
     if since is None:
@@ -287,11 +294,7 @@ def _select_claims_json(since):
             ("flags", "c.flags"),
         )
     )
-    select = (
-        f"SELECT {claim}::text FROM {{claim}} c JOIN {{gene}} g ON g.id = c.gene_id"
-        " JOIN {user} a ON a.id = c.author_id LEFT JOIN {user} rv ON rv.id = c.reviewer_id"
-        f" WHERE {where} ORDER BY c.id"
-    ).format(**t)
+    select = f"SELECT {claim}::text FROM {_CLAIMS} WHERE {where} ORDER BY c.id".format(**t)
     return select, params
 
 
@@ -311,9 +314,7 @@ def _select_claims_tsv(since):
         " a.username, rv.username, c.supersedes_id, c.version,"
         f" {_sql_time('c.submitted_at')}, {_sql_time('c.decided_at')},"
         f" {_sql_time('c.updated_at')}"
-        " FROM {claim} c JOIN {gene} g ON g.id = c.gene_id"
-        " JOIN {user} a ON a.id = c.author_id LEFT JOIN {user} rv ON rv.id = c.reviewer_id"
-        f" WHERE {where} ORDER BY c.id"
+        f" FROM {_CLAIMS} WHERE {where} ORDER BY c.id"
     ).format(**t)
     return select, params
 
@@ -390,14 +391,18 @@ def _claims_with_citations(since):
         approved_claims(since)
         .select_related("gene", "author", "reviewer")
         .prefetch_related(
-            Prefetch(
-                "citations",
-                queryset=Citation.objects.select_related("reference").order_by("position", "id"),
-            ),
-            Prefetch("mentioned_genes", queryset=Gene.objects.order_by()),
+            _citations(), Prefetch("mentioned_genes", queryset=Gene.objects.order_by())
         )
         .order_by("id")
         .iterator(chunk_size=ORM_BATCH)
+    )
+
+
+def _citations():
+    # In the order the SQL path aggregates them.
+    return Prefetch(
+        "citations",
+        queryset=Citation.objects.select_related("reference").order_by("position", "id"),
     )
 
 
@@ -421,12 +426,7 @@ def _generif_claims(since):
     return (
         approved_claims(since)
         .select_related("gene")
-        .prefetch_related(
-            Prefetch(
-                "citations",
-                queryset=Citation.objects.select_related("reference").order_by("position", "id"),
-            )
-        )
+        .prefetch_related(_citations())
         .order_by("gene__ncbi_gene_id", "id")
         .iterator(chunk_size=ORM_BATCH)
     )
@@ -510,6 +510,10 @@ def _joined(values):
     return ",".join(str(v) for v in values) or None
 
 
+def _pmids(citations):
+    return _joined(c.reference.pmid for c in citations if c.reference.pmid)
+
+
 def claim_row(claim):
     citations = list(claim.citations.all())
     return (
@@ -522,7 +526,7 @@ def claim_row(claim):
         claim.evidence_type,
         claim.organism,
         _joined(sorted(g.symbol for g in claim.mentioned_genes.all())),
-        _joined(c.reference.pmid for c in citations if c.reference.pmid),
+        _pmids(citations),
         _joined(c.reference_id for c in citations),
         claim.author.username,
         claim.reviewer.username if claim.reviewer else None,
@@ -535,11 +539,10 @@ def claim_row(claim):
 
 
 def generif_row(claim):
-    pmids = _joined(c.reference.pmid for c in claim.citations.all() if c.reference.pmid)
     return (
         HUMAN_TAX_ID,
         claim.gene.ncbi_gene_id,
-        pmids,
+        _pmids(claim.citations.all()),
         _time(claim.updated_at, GENERIF_TIME_FORMAT),
         claim.text,
     )
