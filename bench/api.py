@@ -17,19 +17,17 @@ is in the JSON) and names another gene, like the demo data.
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from io import BytesIO
-from pathlib import Path
 
 from django.http import HttpResponse
 from django.urls import include, path
 
 from bench import Row, benchmark
+from bench.process import environment, run
 
-ROOT = Path(__file__).resolve().parents[1]
 CLAIMS = 2_000
 PAGE = 100
 LIST = "/api/v1/claims/"
@@ -79,29 +77,15 @@ def api_list_throughput(scale):
     claims = max(PAGE * 2, int(CLAIMS * scale))
     seconds = max(0.3, 3.0 * scale)
     with tempfile.TemporaryDirectory() as folder:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "curation.settings",
-            "SECRET_KEY": os.getenv("SECRET_KEY") or "bench-only-secret-key",
-            "DEBUG": "0",
-            "ALLOWED_HOSTS": "testserver",
-            "SECURE_SSL_REDIRECT": "0",
-            "DATABASE_CONN_MAX_AGE": "600",
-            "API_ANON_RATE": "1000000000/s",
-            "VAR_DIR": folder,
-            "LOG_LEVEL": "WARNING",
-        }
+        env = environment(
+            DATABASE_CONN_MAX_AGE="600",
+            API_ANON_RATE="1000000000/s",
+            VAR_DIR=folder,
+            LOG_LEVEL="WARNING",
+        )
         if not os.getenv("DATABASE_URL"):
             env["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-        output = subprocess.run(
-            [sys.executable, "-m", "bench.api", str(claims), str(seconds)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    result = json.loads(output.splitlines()[-1])
+        result = run("bench.api", claims, seconds, env=env)
     api, bare, hello_rate = result["api"], result["minimal"], result["hello"]
     title = (
         f"API claims list on {result['database']}: {claims} approved claims, "

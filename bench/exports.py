@@ -25,8 +25,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from bench import Row, benchmark
+from bench.process import environment, run
 
-ROOT = Path(__file__).resolve().parents[1]
 CLAIMS = 1_000_000
 SCHEMA = "exports_bench"
 NAMES = ("claims.ndjson", "claims.tsv")
@@ -38,10 +38,10 @@ def exports_against_psql(scale):
     count = max(200, round(CLAIMS * scale))
     with tempfile.TemporaryDirectory() as folder:
         env = bench_environment(Path(folder))
-        prepared = child(env, "prepare", str(count))
+        prepared = run("bench.exports", "prepare", count, env=env)
         rows = []
         for name in NAMES:
-            part, ours = child(env, "export", name, prepared["tenth_since"])
+            part, ours = run("bench.exports", "export", name, prepared["tenth_since"], env=env)
             if ours["rows"] != count:
                 raise RuntimeError(f"{name} exported {ours['rows']} rows of {count}")
             megabytes = ours["bytes"] / 1e6
@@ -74,35 +74,16 @@ def exports_against_psql(scale):
 
 def bench_environment(folder):
     """The environment of the child processes: the benchmark's own database, no throttle."""
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_BROKER_URL")}
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         separator = "&" if "?" in url else "?"
-        env["DATABASE_URL"] = f"{url}{separator}options={quote(f'-c search_path={SCHEMA}')}"
+        url = f"{url}{separator}options={quote(f'-c search_path={SCHEMA}')}"
     else:
-        env["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
-    env.update(
-        DJANGO_SETTINGS_MODULE="curation.settings",
-        DEBUG="0",
-        SECRET_KEY=env.get("SECRET_KEY") or "benchmark-only-key",
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="0",
-        EXPORT_THROTTLE_RATE="1000000/hour",
-        VAR_DIR=str(folder),
-    )
+        url = f"sqlite:///{folder / 'bench.sqlite3'}"
+    env = environment(DATABASE_URL=url, EXPORT_THROTTLE_RATE="1000000/hour", VAR_DIR=str(folder))
+    for name in ("REDIS_URL", "CELERY_BROKER_URL"):
+        env.pop(name, None)
     return env
-
-
-def child(env, *arguments):
-    output = subprocess.run(
-        [sys.executable, "-m", "bench.exports", *arguments],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.splitlines()[-1])
 
 
 def psql_seconds(env, name):

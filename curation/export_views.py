@@ -9,7 +9,7 @@ from datetime import datetime
 from datetime import timezone as dt_timezone
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -21,12 +21,11 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from curation import exports
 from references import citeformats
@@ -36,20 +35,6 @@ from references.models import Reference
 class BadParameter(APIException):
     status_code = 400
     default_code = "invalid"
-
-
-def exception_handler(exc, context):
-    """DRF's handler, with the body as {"code", "detail"} like the rest of the API."""
-    if isinstance(exc, Http404):
-        exc = NotFound(str(exc) or None)
-    response = drf_exception_handler(exc, context)
-    if response is not None:
-        detail = getattr(exc, "detail", None)
-        code = exc.get_codes() if isinstance(exc, APIException) else "error"
-        if not isinstance(code, str):
-            code = getattr(exc, "default_code", "error")
-        response.data = {"code": code, "detail": str(detail or response.data)}
-    return response
 
 
 class AddressThrottle(SimpleRateThrottle):
@@ -78,9 +63,6 @@ class PublicView(APIView):
     def perform_content_negotiation(self, request, force=False):
         # The body is a file whatever the Accept header asks for; errors are JSON.
         return super().perform_content_negotiation(request, force=True)
-
-    def get_exception_handler(self):
-        return exception_handler
 
 
 FORMATS = """Streamed in constant memory; a full export has every approved row.

@@ -40,12 +40,12 @@ import re
 from dataclasses import dataclass
 from datetime import timezone as dt_timezone
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from curation.models import Citation, Claim, Status
 from genes.models import Gene
-from references.models import Reference
+from references.models import JSON_FIELDS, Reference
 
 CHUNK_SIZE = 256 * 1024
 ORM_BATCH = 500
@@ -79,42 +79,24 @@ GENERIF_COLUMNS = (
     "GeneRIF text",
 )
 
-# (JSON key, column, kind) of the Reference JSON, in DESIGN.md's order.
-REFERENCE_FIELDS = (
-    ("id", "id", "int"),
-    ("kind", "kind", "text"),
-    ("pmid", "pmid", "id"),
-    ("pmid_version", "pmid_version", "int"),
-    ("doi", "doi", "text"),
-    ("pmcid", "pmcid", "text"),
-    ("url", "url", "text"),
-    ("title", "title", "text"),
-    ("title_html", "title_html", "text"),
-    ("vernacular_title", "vernacular_title", "text"),
-    ("authors", "authors", "json"),
-    ("journal", "journal", "text"),
-    ("journal_abbrev", "journal_abbrev", "text"),
-    ("volume", "volume", "text"),
-    ("issue", "issue", "text"),
-    ("pages", "pages", "text"),
-    ("year", "year", "int"),
-    ("published", "published", "text"),
-    ("medline_date", "medline_date", "text"),
-    ("epub_date", "epub_date", "date"),
-    ("abstract", "abstract", "text"),
-    ("abstract_sections", "abstract_sections", "json"),
-    ("publication_types", "publication_types", "json"),
-    ("mesh_terms", "mesh_terms", "json"),
-    ("language", "language", "text"),
-    ("retracted", "retracted", "bool"),
-    ("retraction_pmids", "retraction_pmids", "json"),
-    ("erratum_pmids", "erratum_pmids", "json"),
-    ("concern_pmids", "concern_pmids", "json"),
-    ("fetch_status", "fetch_status", "text"),
-    ("fetch_error", "fetch_error", "text"),
-    ("fetched_at", "fetched_at", "datetime"),
-    ("updated_at", "updated_at", "datetime"),
-)
+
+def _reference_kind(name):
+    """How a Reference column is written in JSON (see _sql_value and _python_value)."""
+    field = Reference._meta.get_field(name)
+    if name == "pmid":
+        return "id"  # identifiers are strings
+    if isinstance(field, models.DateTimeField):
+        return "datetime"
+    if isinstance(field, models.DateField):
+        return "date"
+    if isinstance(field, (models.CharField, models.TextField)):
+        return "text"  # blank is null
+    return "value"  # numbers, booleans and JSON, as stored
+
+
+# (name, kind) of each field of the Reference JSON, plus when the reference last changed, so
+# that an incremental pull can tell.
+REFERENCE_FIELDS = tuple((name, _reference_kind(name)) for name in (*JSON_FIELDS, "updated_at"))
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 PG_TIME_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'
@@ -246,8 +228,15 @@ def _sql_object(pairs):
 
 def _sql_reference(alias):
     return _sql_object(
-        (key, _sql_value(f"{alias}.{column}", kind)) for key, column, kind in REFERENCE_FIELDS
+        (name, _sql_value(f"{alias}.{name}", kind)) for name, kind in REFERENCE_FIELDS
     )
+
+
+# Each claim with its gene (g), author (a) and reviewer (rv).
+_CLAIMS = (
+    "{claim} c JOIN {gene} g ON g.id = c.gene_id"
+    " JOIN {user} a ON a.id = c.author_id LEFT JOIN {user} rv ON rv.id = c.reviewer_id"
+)
 
 
 def _claim_filter(since, t):
@@ -305,11 +294,7 @@ def _select_claims_json(since):
             ("flags", "c.flags"),
         )
     )
-    select = (
-        f"SELECT {claim}::text FROM {{claim}} c JOIN {{gene}} g ON g.id = c.gene_id"
-        " JOIN {user} a ON a.id = c.author_id LEFT JOIN {user} rv ON rv.id = c.reviewer_id"
-        f" WHERE {where} ORDER BY c.id"
-    ).format(**t)
+    select = f"SELECT {claim}::text FROM {_CLAIMS} WHERE {where} ORDER BY c.id".format(**t)
     return select, params
 
 
@@ -329,9 +314,7 @@ def _select_claims_tsv(since):
         " a.username, rv.username, c.supersedes_id, c.version,"
         f" {_sql_time('c.submitted_at')}, {_sql_time('c.decided_at')},"
         f" {_sql_time('c.updated_at')}"
-        " FROM {claim} c JOIN {gene} g ON g.id = c.gene_id"
-        " JOIN {user} a ON a.id = c.author_id LEFT JOIN {user} rv ON rv.id = c.reviewer_id"
-        f" WHERE {where} ORDER BY c.id"
+        f" FROM {_CLAIMS} WHERE {where} ORDER BY c.id"
     ).format(**t)
     return select, params
 
@@ -408,14 +391,18 @@ def _claims_with_citations(since):
         approved_claims(since)
         .select_related("gene", "author", "reviewer")
         .prefetch_related(
-            Prefetch(
-                "citations",
-                queryset=Citation.objects.select_related("reference").order_by("position", "id"),
-            ),
-            Prefetch("mentioned_genes", queryset=Gene.objects.order_by()),
+            _citations(), Prefetch("mentioned_genes", queryset=Gene.objects.order_by())
         )
         .order_by("id")
         .iterator(chunk_size=ORM_BATCH)
+    )
+
+
+def _citations():
+    # In the order the SQL path aggregates them.
+    return Prefetch(
+        "citations",
+        queryset=Citation.objects.select_related("reference").order_by("position", "id"),
     )
 
 
@@ -439,12 +426,7 @@ def _generif_claims(since):
     return (
         approved_claims(since)
         .select_related("gene")
-        .prefetch_related(
-            Prefetch(
-                "citations",
-                queryset=Citation.objects.select_related("reference").order_by("position", "id"),
-            )
-        )
+        .prefetch_related(_citations())
         .order_by("gene__ncbi_gene_id", "id")
         .iterator(chunk_size=ORM_BATCH)
     )
@@ -489,10 +471,7 @@ def _python_value(value, kind):
 
 
 def reference_json(reference):
-    return {
-        key: _python_value(getattr(reference, column), kind)
-        for key, column, kind in REFERENCE_FIELDS
-    }
+    return {name: _python_value(getattr(reference, name), kind) for name, kind in REFERENCE_FIELDS}
 
 
 def claim_json(claim):
@@ -531,6 +510,10 @@ def _joined(values):
     return ",".join(str(v) for v in values) or None
 
 
+def _pmids(citations):
+    return _joined(c.reference.pmid for c in citations if c.reference.pmid)
+
+
 def claim_row(claim):
     citations = list(claim.citations.all())
     return (
@@ -543,7 +526,7 @@ def claim_row(claim):
         claim.evidence_type,
         claim.organism,
         _joined(sorted(g.symbol for g in claim.mentioned_genes.all())),
-        _joined(c.reference.pmid for c in citations if c.reference.pmid),
+        _pmids(citations),
         _joined(c.reference_id for c in citations),
         claim.author.username,
         claim.reviewer.username if claim.reviewer else None,
@@ -556,11 +539,10 @@ def claim_row(claim):
 
 
 def generif_row(claim):
-    pmids = _joined(c.reference.pmid for c in claim.citations.all() if c.reference.pmid)
     return (
         HUMAN_TAX_ID,
         claim.gene.ncbi_gene_id,
-        pmids,
+        _pmids(claim.citations.all()),
         _time(claim.updated_at, GENERIF_TIME_FORMAT),
         claim.text,
     )

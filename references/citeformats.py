@@ -68,6 +68,10 @@ def _page_range(pages):
     return first.strip(), last.strip()
 
 
+def _link(reference):
+    return reference.url or reference.pubmed_url or reference.doi_url
+
+
 def _date_parts(reference):
     published = reference.published or (str(reference.year) if reference.year else "")
     return [int(part) for part in published.split("-") if part.isdigit()]
@@ -88,7 +92,7 @@ def bibtex(reference):
         ("doi", bibtex_verbatim(reference.doi)),
         ("pmid", str(reference.pmid or "")),
         ("pmcid", bibtex_escape(reference.pmcid)),
-        ("url", bibtex_verbatim(reference.url or reference.pubmed_url or reference.doi_url)),
+        ("url", bibtex_verbatim(_link(reference))),
         ("language", bibtex_escape(reference.language)),
     ]
     month = _date_parts(reference)[1:2]
@@ -118,7 +122,7 @@ def ris(reference):
         ("DO", reference.doi),
         ("AN", f"PMID:{reference.pmid}" if reference.pmid else ""),
         ("C2", reference.pmcid),
-        ("UR", reference.url or reference.pubmed_url or reference.doi_url),
+        ("UR", _link(reference)),
         ("LA", reference.language),
         ("AB", reference.abstract),
     ]
@@ -155,7 +159,7 @@ def csl_item(reference):
         "DOI": reference.doi,
         "PMID": str(reference.pmid) if reference.pmid else "",
         "PMCID": reference.pmcid,
-        "URL": reference.url or reference.pubmed_url or reference.doi_url,
+        "URL": _link(reference),
         "abstract": reference.abstract,
         "language": reference.language,
     }

@@ -9,12 +9,15 @@ from django.utils import timezone
 from references.identifiers import normalize_doi, normalize_pmcid, normalize_pmid, parse_identifier
 from references.signals import reference_flagged
 
-# The fields a PubMed record sets (the parser's Reference JSON, minus identity and state).
-PUBMED_FIELDS = (
+# The Reference JSON of DESIGN.md, in its order: the API and the exports write these fields.
+JSON_FIELDS = (
+    "id",
     "kind",
+    "pmid",
     "pmid_version",
     "doi",
     "pmcid",
+    "url",
     "title",
     "title_html",
     "vernacular_title",
@@ -37,6 +40,15 @@ PUBMED_FIELDS = (
     "retraction_pmids",
     "erratum_pmids",
     "concern_pmids",
+    "fetch_status",
+    "fetch_error",
+    "fetched_at",
+)
+# The fields a PubMed record sets (the parser's Reference JSON, minus identity and state).
+PUBMED_FIELDS = tuple(
+    name
+    for name in JSON_FIELDS
+    if name not in ("id", "pmid", "url", "fetch_status", "fetch_error", "fetched_at")
 )
 EMPTY = (None, "", [])
 

@@ -1,8 +1,23 @@
-"""Helpers for the API tests: a client with a curator's token, and throttling switched off."""
+"""Helpers for the API tests: DESIGN.md's field lists, a client with a token, no throttling."""
 
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+# DESIGN.md's JSON field names in its order, written out from it rather than taken from the
+# code: the API and export tests check the code against them.
+REFERENCE_FIELDS = [
+    "id", "kind", "pmid", "pmid_version", "doi", "pmcid", "url", "title", "title_html",
+    "vernacular_title", "authors", "journal", "journal_abbrev", "volume", "issue", "pages",
+    "year", "published", "medline_date", "epub_date", "abstract", "abstract_sections",
+    "publication_types", "mesh_terms", "language", "retracted", "retraction_pmids",
+    "erratum_pmids", "concern_pmids", "fetch_status", "fetch_error", "fetched_at",
+]  # fmt: skip
+CLAIM_FIELDS = [
+    "id", "gene", "section", "text", "status", "version", "position", "evidence_type",
+    "organism", "mentioned_genes", "citations", "author", "reviewer", "supersedes",
+    "submitted_at", "decided_at", "updated_at", "flags",
+]  # fmt: skip
 
 
 @pytest.fixture

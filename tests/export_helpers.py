@@ -2,9 +2,19 @@
 
 import json
 
+import pytest
+from django.core.cache import cache
+
 from curation.exports import unescape_tsv
 from curation.models import Citation
 from tests.factories import make_approved_claim, make_claim, make_gene, make_reference
+
+EXPORT_URLS = [
+    "export-claims-ndjson",
+    "export-claims-tsv",
+    "export-references-ndjson",
+    "export-generifs-tsv",
+]
 
 # Everything that has broken a TSV or JSON writer somewhere.
 ODD_TEXT = (
@@ -14,60 +24,13 @@ ODD_TEXT = (
     "a line separator \u2028 and a comma, too."
 )
 
-CLAIM_KEYS = {
-    "id",
-    "gene",
-    "section",
-    "text",
-    "status",
-    "version",
-    "position",
-    "evidence_type",
-    "organism",
-    "mentioned_genes",
-    "citations",
-    "author",
-    "reviewer",
-    "supersedes",
-    "submitted_at",
-    "decided_at",
-    "updated_at",
-    "flags",
-}
-REFERENCE_KEYS = {
-    "id",
-    "kind",
-    "pmid",
-    "pmid_version",
-    "doi",
-    "pmcid",
-    "url",
-    "title",
-    "title_html",
-    "vernacular_title",
-    "authors",
-    "journal",
-    "journal_abbrev",
-    "volume",
-    "issue",
-    "pages",
-    "year",
-    "published",
-    "medline_date",
-    "epub_date",
-    "abstract",
-    "abstract_sections",
-    "publication_types",
-    "mesh_terms",
-    "language",
-    "retracted",
-    "retraction_pmids",
-    "erratum_pmids",
-    "concern_pmids",
-    "fetch_status",
-    "fetch_error",
-    "fetched_at",
-}
+
+@pytest.fixture(autouse=True)
+def no_throttle_left_over():
+    """Each test starts with the export allowance of every address unused."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def make_dataset(curator, reviewer, gene):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from curation.models import Claim, Section, Status
 from genes.models import GeneName
-from tests.api_helpers import api, error, unthrottled  # noqa: F401
+from tests.api_helpers import CLAIM_FIELDS, REFERENCE_FIELDS, api, error, unthrottled  # noqa: F401
 from tests.factories import (
     make_approved_claim,
     make_claim,
@@ -18,18 +18,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.usefixtures("unthrottled")
 
-REFERENCE_FIELDS = [
-    "id", "kind", "pmid", "pmid_version", "doi", "pmcid", "url", "title", "title_html",
-    "vernacular_title", "authors", "journal", "journal_abbrev", "volume", "issue", "pages",
-    "year", "published", "medline_date", "epub_date", "abstract", "abstract_sections",
-    "publication_types", "mesh_terms", "language", "retracted", "retraction_pmids",
-    "erratum_pmids", "concern_pmids", "fetch_status", "fetch_error", "fetched_at",
-]  # fmt: skip
-CLAIM_FIELDS = [
-    "id", "gene", "section", "text", "status", "version", "position", "evidence_type",
-    "organism", "mentioned_genes", "citations", "author", "reviewer", "supersedes",
-    "submitted_at", "decided_at", "updated_at", "flags",
-]  # fmt: skip
 GENE_FIELDS = [
     "symbol", "name", "ncbi_gene_id", "hgnc_id", "aliases", "location", "description",
     "description_source", "uniprot_ids", "ensembl_id", "url",

@@ -1,28 +1,13 @@
 """Exports and citation downloads: open to anyone, no cookies, throttled per address."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
-from tests.export_helpers import body
+from tests.export_helpers import EXPORT_URLS, body, no_throttle_left_over  # noqa: F401
 from tests.factories import make_reference
 
-EXPORTS = [
-    "export-claims-ndjson",
-    "export-claims-tsv",
-    "export-references-ndjson",
-    "export-generifs-tsv",
-]
 
-
-@pytest.fixture(autouse=True)
-def no_throttle_left_over():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.mark.parametrize("name", EXPORTS)
+@pytest.mark.parametrize("name", EXPORT_URLS)
 def test_anyone_may_download_an_export_and_gets_no_cookie(client, db, name):
     response = client.get(reverse(name), HTTP_ACCEPT="text/html")
 

@@ -8,23 +8,16 @@ from django.urls import reverse
 
 from curation import exports
 from curation.models import Claim
-from tests.export_helpers import (
-    CLAIM_KEYS,
+from tests.api_helpers import CLAIM_FIELDS, REFERENCE_FIELDS
+from tests.export_helpers import (  # noqa: F401
     ODD_TEXT,
-    REFERENCE_KEYS,
     body,
     make_dataset,
     ndjson,
+    no_throttle_left_over,
     tsv,
 )
 from tests.factories import make_approved_claim
-
-
-@pytest.fixture(autouse=True)
-def no_throttle_left_over():
-    from django.core.cache import cache
-
-    cache.clear()
 
 
 @pytest.fixture
@@ -49,7 +42,7 @@ def test_claims_ndjson_has_one_line_per_approved_claim_with_the_values_in_the_da
     assert [line["id"] for line in lines] == [c.pk for c in approved]
     assert data["draft"].pk not in [line["id"] for line in lines]
     for line, claim in zip(lines, approved, strict=True):
-        assert set(line) == CLAIM_KEYS
+        assert set(line) == set(CLAIM_FIELDS)
         assert line["gene"] == claim.gene.symbol
         assert line["text"] == claim.text
         assert line["status"] == "approved"
@@ -80,7 +73,7 @@ def test_claims_ndjson_has_one_line_per_approved_claim_with_the_values_in_the_da
         '"quoted"\n',
     )
     reference = first["reference"]
-    assert set(reference) >= REFERENCE_KEYS
+    assert set(reference) >= set(REFERENCE_FIELDS)
     assert reference["pmid"] == "15800576"
     assert reference["doi"] == "10.1038/nature03464"
     assert reference["pmcid"] is None

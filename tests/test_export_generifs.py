@@ -1,18 +1,10 @@
 """export/generifs.tsv: NCBI's generifs_basic layout for approved claims citing PubMed papers."""
 
-import pytest
 from django.urls import reverse
 
 from curation import exports
-from tests.export_helpers import ODD_TEXT, body, make_dataset, tsv
+from tests.export_helpers import ODD_TEXT, body, make_dataset, no_throttle_left_over, tsv  # noqa: F401
 from tests.factories import make_approved_claim, make_gene, make_reference
-
-
-@pytest.fixture(autouse=True)
-def no_throttle_left_over():
-    from django.core.cache import cache
-
-    cache.clear()
 
 
 def test_generifs_has_ncbis_header_and_one_row_per_claim_citing_pubmed(

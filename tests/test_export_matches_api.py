@@ -5,6 +5,7 @@ import json
 import pytest
 
 from tests.api_helpers import unthrottled  # noqa: F401
+from tests.export_helpers import no_throttle_left_over  # noqa: F401
 from tests.factories import make_approved_claim
 
 pytestmark = pytest.mark.django_db

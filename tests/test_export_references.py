@@ -1,17 +1,10 @@
 """export/references.ndjson: every reference an approved claim cites, once, as in the database."""
 
-import pytest
 from django.urls import reverse
 
-from tests.export_helpers import ODD_TEXT, REFERENCE_KEYS, body, make_dataset, ndjson
+from tests.api_helpers import REFERENCE_FIELDS
+from tests.export_helpers import ODD_TEXT, body, make_dataset, ndjson, no_throttle_left_over  # noqa: F401
 from tests.factories import make_claim, make_reference
-
-
-@pytest.fixture(autouse=True)
-def no_throttle_left_over():
-    from django.core.cache import cache
-
-    cache.clear()
 
 
 def test_references_ndjson_has_each_reference_cited_by_an_approved_claim_once(
@@ -28,7 +21,7 @@ def test_references_ndjson_has_each_reference_cited_by_an_approved_claim_once(
     lines = ndjson(body(response))
     assert [r["id"] for r in lines] == [data["paper"].pk, data["doi_only"].pk, data["database"].pk]
     for line in lines:
-        assert set(line) >= REFERENCE_KEYS
+        assert set(line) >= set(REFERENCE_FIELDS)
     paper, doi_only, database = lines
     stored = data["paper"]
     assert paper["pmid"] == "15800576"

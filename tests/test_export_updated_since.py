@@ -8,21 +8,14 @@ from django.utils import timezone
 
 from curation.models import Claim
 from references.models import Reference
-from tests.export_helpers import body, make_dataset, ndjson, tsv
-
-EXPORTS = [
-    "export-claims-ndjson",
-    "export-claims-tsv",
-    "export-references-ndjson",
-    "export-generifs-tsv",
-]
-
-
-@pytest.fixture(autouse=True)
-def no_throttle_left_over():
-    from django.core.cache import cache
-
-    cache.clear()
+from tests.export_helpers import (  # noqa: F401
+    EXPORT_URLS,
+    body,
+    make_dataset,
+    ndjson,
+    no_throttle_left_over,
+    tsv,
+)
 
 
 @pytest.fixture
@@ -89,7 +82,7 @@ def test_a_changed_claim_brings_back_the_references_it_cites(client, data):
     assert [r["id"] for r in references] == [data["database"].pk]
 
 
-@pytest.mark.parametrize("name", EXPORTS)
+@pytest.mark.parametrize("name", EXPORT_URLS)
 @pytest.mark.parametrize("value", ["yesterday", "2025-13-01", "2025-02-30", "2025-01-01T25:00"])
 def test_a_value_that_is_not_a_date_is_a_400_that_says_so(client, db, name, value):
     response = since(client, name, value)

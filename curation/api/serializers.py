@@ -14,7 +14,7 @@ from rest_framework import serializers
 from curation.models import Citation, Claim, EvidenceType, Section
 from genes.models import Gene, GeneName
 from references.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
-from references.models import Reference
+from references.models import JSON_FIELDS, Reference
 
 
 class Text(serializers.CharField):
@@ -93,40 +93,7 @@ class ReferenceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Reference
-        fields = [
-            "id",
-            "kind",
-            "pmid",
-            "pmid_version",
-            "doi",
-            "pmcid",
-            "url",
-            "title",
-            "title_html",
-            "vernacular_title",
-            "authors",
-            "journal",
-            "journal_abbrev",
-            "volume",
-            "issue",
-            "pages",
-            "year",
-            "published",
-            "medline_date",
-            "epub_date",
-            "abstract",
-            "abstract_sections",
-            "publication_types",
-            "mesh_terms",
-            "language",
-            "retracted",
-            "retraction_pmids",
-            "erratum_pmids",
-            "concern_pmids",
-            "fetch_status",
-            "fetch_error",
-            "fetched_at",
-        ]
+        fields = JSON_FIELDS
         read_only_fields = fields
 
     def to_representation(self, reference):

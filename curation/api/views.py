@@ -141,6 +141,12 @@ class ClaimViewSet(
         body.is_valid(raise_exception=True)
         return claim, body
 
+    def step(self, method, input_class=ActionInput):
+        """Take a workflow step (a Claim method) on the claim in the URL, and show the claim."""
+        claim, body = self.claim_and_input(input_class)
+        method(claim, self.request.user, **body.validated_data)
+        return self.respond(claim)
+
     @extend_schema(
         request=ClaimCreateInput,
         responses={201: ClaimSerializer},
@@ -202,9 +208,7 @@ class ClaimViewSet(
     @action(detail=True, methods=["post"])
     def submit(self, request, pk):
         """Send a draft for review (author or admin). It needs text and a citation."""
-        claim, body = self.claim_and_input(ActionInput)
-        claim.submit(request.user, **body.validated_data)
-        return self.respond(claim)
+        return self.step(Claim.submit)
 
     @extend_schema(request=ApproveInput, responses={200: ClaimSerializer})
     @action(detail=True, methods=["post"])
@@ -214,41 +218,31 @@ class ClaimViewSet(
         Every cited reference must be resolved and none retracted, unless
         `override_reason` says why to approve anyway.
         """
-        claim, body = self.claim_and_input(ApproveInput)
-        claim.approve(request.user, **body.validated_data)
-        return self.respond(claim)
+        return self.step(Claim.approve, ApproveInput)
 
     @extend_schema(request=ActionInput, responses={200: ClaimSerializer})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk):
         """Reject a submitted claim (a reviewer who did not write it; a comment is required)."""
-        claim, body = self.claim_and_input(ActionInput)
-        claim.reject(request.user, **body.validated_data)
-        return self.respond(claim)
+        return self.step(Claim.reject)
 
     @extend_schema(request=ActionInput, responses={200: ClaimSerializer})
     @action(detail=True, methods=["post"], url_path="request-changes")
     def request_changes(self, request, pk):
         """Send a submitted claim back to its author (a reviewer; a comment is required)."""
-        claim, body = self.claim_and_input(ActionInput)
-        claim.request_changes(request.user, **body.validated_data)
-        return self.respond(claim)
+        return self.step(Claim.request_changes)
 
     @extend_schema(request=ActionInput, responses={200: ClaimSerializer})
     @action(detail=True, methods=["post"])
     def retire(self, request, pk):
         """Take an approved claim off the public pages (a reviewer; a comment is required)."""
-        claim, body = self.claim_and_input(ActionInput)
-        claim.retire(request.user, **body.validated_data)
-        return self.respond(claim)
+        return self.step(Claim.retire)
 
     @extend_schema(request=ActionInput, responses={200: ClaimSerializer})
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk):
         """Withdraw a draft or a claim sent back for changes (author or admin)."""
-        claim, body = self.claim_and_input(ActionInput)
-        claim.withdraw(request.user, **body.validated_data)
-        return self.respond(claim)
+        return self.step(Claim.withdraw)
 
     @extend_schema(request=ReviseInput, responses={201: ClaimSerializer})
     @action(detail=True, methods=["post"])

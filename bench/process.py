@@ -1,0 +1,36 @@
+"""What the benchmarks share: measuring in a fresh process, with production-like settings."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def environment(**overrides):
+    """This process's environment with production-like settings (DEBUG off), then `overrides`."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "curation.settings",
+        "SECRET_KEY": os.getenv("SECRET_KEY") or "bench-only-secret-key",
+        "DEBUG": "0",  # DEBUG would record every query
+        "ALLOWED_HOSTS": "testserver",
+        "SECURE_SSL_REDIRECT": "0",
+        **overrides,
+    }
+
+
+def run(module, *arguments, env):
+    """Run ``python -m module arguments`` from the project root; its last line read as JSON."""
+    done = subprocess.run(
+        [sys.executable, "-m", module, *map(str, arguments)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise RuntimeError(f"python -m {module} failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.splitlines()[-1])
