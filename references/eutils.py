@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from references.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
-from references.ratelimit import LocalRateLimiter, shared_rate_limiter
+from references.ratelimit import LocalRateLimiter, allowed_rate, shared_rate_limiter
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ class EutilsClient:
         self.tool = tool
         self.email = email
         self._api_key = api_key or None
-        self.rate_limiter = rate_limiter or LocalRateLimiter(10 if api_key else 3)
+        self.rate_limiter = rate_limiter or LocalRateLimiter(allowed_rate(api_key))
         self.timeout = timeout
         self.max_attempts = max_attempts
         self.backoff = backoff
@@ -167,7 +167,7 @@ class EutilsClient:
         api_key = settings.NCBI_API_KEY or None
         options = {
             "base_url": settings.NCBI_EUTILS_URL,
-            "idconv_url": getattr(settings, "NCBI_IDCONV_URL", IDCONV_URL),
+            "idconv_url": settings.NCBI_IDCONV_URL,
             "tool": settings.NCBI_TOOL,
             "email": settings.NCBI_EMAIL,
             "api_key": api_key,
@@ -177,7 +177,7 @@ class EutilsClient:
             options["rate_limiter"] = shared_rate_limiter(
                 api_key=api_key,
                 redis_url=settings.REDIS_URL,
-                rate=getattr(settings, "NCBI_RATE_LIMIT", None),
+                rate=settings.NCBI_RATE_LIMIT,
             )
         return cls(**options)
 
