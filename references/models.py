@@ -44,13 +44,17 @@ PUBLISHED_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 
 
 class ReferenceQuerySet(models.QuerySet):
-    def pending(self):
-        """References waiting for their first fetch (they need a PMID, DOI or PMCID)."""
-        return self.filter(fetch_status=Reference.FetchStatus.PENDING).filter(
+    def fetchable(self):
+        """References with a PMID, DOI or PMCID to fetch them from PubMed by."""
+        return self.filter(
             models.Q(pmid__isnull=False)
             | models.Q(doi__isnull=False)
             | models.Q(pmcid__isnull=False)
         )
+
+    def pending(self):
+        """Fetchable references waiting for their first fetch."""
+        return self.fetchable().filter(fetch_status=Reference.FetchStatus.PENDING)
 
     def stale(self, days):
         cutoff = timezone.now() - timedelta(days=days)
@@ -336,6 +340,10 @@ class Reference(models.Model):
 
     def _flag(self, flag, reason):
         reference_flagged.send(sender=Reference, reference=self, flag=flag, reason=reason)
+
+    @property
+    def is_fetchable(self):
+        return bool(self.pmid or self.doi or self.pmcid)
 
     @property
     def is_resolved(self):
