@@ -69,14 +69,14 @@ class ReferenceQuerySet(models.QuerySet):
     def retracted(self):
         return self.filter(retracted=True)
 
-    def upsert_pubmed(self, data, now=None):
+    def upsert_pubmed(self, data):
         """Store a parsed PubMed record by its PMID: "created", "updated" or "unchanged"."""
         reference = self.filter(pmid=int(data["pmid"])).first()
         if reference is None:
             reference = Reference(pmid=int(data["pmid"]))
-            reference.apply_pubmed(data, now)
+            reference.apply_pubmed(data)
             return reference, "created"
-        changed = reference.apply_pubmed(data, now)
+        changed = reference.apply_pubmed(data)
         return reference, "updated" if changed else "unchanged"
 
     def cited(self, identifier):
@@ -275,7 +275,7 @@ class Reference(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def apply_pubmed(self, data, now=None):
+    def apply_pubmed(self, data):
         """Store what PubMed says about this work; return the names of the fields that changed.
 
         PubMed is the authority for what it gives, but an empty value never
@@ -299,7 +299,7 @@ class Reference(models.Model):
                 setattr(self, name, value)
                 changed.append(name)
         self.fetch_status = self.FetchStatus.FETCHED
-        self.fetched_at = now or timezone.now()
+        self.fetched_at = timezone.now()
         self.fetch_error = ""
         self.fetch_attempts = 0
         self.save()
