@@ -27,20 +27,12 @@ from lxml import etree
 
 from bench import Row, benchmark
 from references.pubmed_parser import ParsedRecord, iter_records
+from references.standin import RECORD_RE, SET_HEAD, SET_TAIL
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "pubmed"
 SIZE = 5_000_000
 RUNS = 3
-# Biopython refuses a DTD address that is http://, and 250101 is one it ships.
-HEAD = (
-    b'<?xml version="1.0" encoding="UTF-8"?>\n'
-    b'<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" '
-    b'"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n'
-    b"<PubmedArticleSet>\n"
-)
-TAIL = b"</PubmedArticleSet>\n"
-RECORD = re.compile(rb"<(PubmedArticle|PubmedBookArticle)>.*?</\1>", re.S)
 BIOPYTHON = "Bio.Entrez.read(validate=False)"
 
 
@@ -49,24 +41,26 @@ def fixture_records():
     return [
         match.group(0)
         for path in sorted(FIXTURES.glob("*.xml"))
-        for match in RECORD.finditer(path.read_bytes())
+        for match in RECORD_RE.finditer(path.read_bytes())
     ]
 
 
 def write_records(path, records, size):
     """Write an article set of the records, repeated in turn up to about size bytes.
 
+    The set's head is the stand-in's efetch answer: Biopython refuses a DTD
+    address that is http://, and this one is https:// and a DTD it ships.
     Return the number of records written.
     """
     count = written = 0
     with open(path, "wb") as out:
-        out.write(HEAD)
+        out.write(SET_HEAD)
         while written < size or not count:
             record = records[count % len(records)]
             out.write(record + b"\n")
             written += len(record) + 1
             count += 1
-        out.write(TAIL)
+        out.write(SET_TAIL)
     return count
 
 

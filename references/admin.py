@@ -105,12 +105,7 @@ class ReferenceAdmin(admin.ModelAdmin):
 
     @admin.action(description="Re-fetch selected references from PubMed", permissions=["change"])
     def refetch(self, request, queryset):
-        fetchable = queryset.filter(
-            models.Q(pmid__isnull=False)
-            | models.Q(doi__isnull=False)
-            | models.Q(pmcid__isnull=False)
-        )
-        ids = list(fetchable.order_by("pk").values_list("pk", flat=True))
+        ids = list(queryset.fetchable().order_by("pk").values_list("pk", flat=True))
         queue_fetch_ids(ids)
         self.message_user(
             request,

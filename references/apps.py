@@ -12,8 +12,7 @@ class ReferencesConfig(AppConfig):
 
 
 def queue_new_reference(sender, instance, created, raw=False, **kwargs):
-    fetchable = instance.pmid or instance.doi or instance.pmcid
-    if created and not raw and fetchable and instance.fetch_status == "pending":
+    if created and not raw and instance.is_fetchable and instance.fetch_status == "pending":
         from references.queueing import fetch_on_commit
 
         fetch_on_commit(instance.pk)

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from references.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
-from references.ratelimit import LocalRateLimiter, shared_rate_limiter
+from references.ratelimit import LocalRateLimiter, allowed_rate, shared_rate_limiter
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ class EutilsClient:
         self.tool = tool
         self.email = email
         self._api_key = api_key or None
-        self.rate_limiter = rate_limiter or LocalRateLimiter(10 if api_key else 3)
+        self.rate_limiter = rate_limiter or LocalRateLimiter(allowed_rate(api_key))
         self.timeout = timeout
         self.max_attempts = max_attempts
         self.backoff = backoff
@@ -167,7 +167,7 @@ class EutilsClient:
         api_key = settings.NCBI_API_KEY or None
         options = {
             "base_url": settings.NCBI_EUTILS_URL,
-            "idconv_url": getattr(settings, "NCBI_IDCONV_URL", IDCONV_URL),
+            "idconv_url": settings.NCBI_IDCONV_URL,
             "tool": settings.NCBI_TOOL,
             "email": settings.NCBI_EMAIL,
             "api_key": api_key,
@@ -177,7 +177,7 @@ class EutilsClient:
             options["rate_limiter"] = shared_rate_limiter(
                 api_key=api_key,
                 redis_url=settings.REDIS_URL,
-                rate=getattr(settings, "NCBI_RATE_LIMIT", None),
+                rate=settings.NCBI_RATE_LIMIT,
             )
         return cls(**options)
 
@@ -190,10 +190,7 @@ class EutilsClient:
         it can store each before the next is asked for.
         """
         wanted = list(dict.fromkeys(normalize_pmid(p) for p in pmids))
-        batches = [
-            tuple(wanted[i : i + self.batch_size]) for i in range(0, len(wanted), self.batch_size)
-        ]
-        return (self._efetch(batch) for batch in batches)
+        return (self._efetch(tuple(batch)) for batch in _chunks(wanted, self.batch_size))
 
     def idconv(self, ids):
         """Map DOIs and PMCIDs to PMIDs: ``{id as given: PMID, or None if not found}``.
@@ -208,14 +205,12 @@ class EutilsClient:
             groups[idtype].setdefault(key, []).append(given)
         result = {}
         for idtype, wanted in groups.items():
-            keys = list(wanted)
-            for start in range(0, len(keys), MAX_BATCH):
-                chunk = keys[start : start + MAX_BATCH]
+            for chunk in _chunks(list(wanted), MAX_BATCH):
                 # The converter takes no API key: sending it there would only spread it.
                 params = {"ids": ",".join(chunk), "idtype": idtype, "format": "json"}
                 params.update(self._identity(api_key=False))
                 read = partial(_read_idconv, idtype, set(chunk))
-                found = self._call("ID converter", self.idconv_url, params, read, post=False)
+                found = self._call("ID converter", self.idconv_url, params, read, expect="JSON")
                 for key in chunk:
                     for given in wanted[key]:
                         result[given] = found.get(key)
@@ -231,28 +226,33 @@ class EutilsClient:
         """
         wanted = list(dict.fromkeys(_gene_id(i) for i in gene_ids))
         found = {}
-        for start in range(0, len(wanted), self.batch_size):
-            chunk = wanted[start : start + self.batch_size]
+        for chunk in _chunks(wanted, self.batch_size):
             params = {"db": "gene", "retmode": "json", "id": ",".join(map(str, chunk))}
             params.update(self._identity(api_key=True))
             read = partial(_read_esummary, chunk)
             url = self.base_url + "esummary.fcgi"
-            found.update(self._call("esummary", url, params, read, post=True))
+            found.update(self._call("esummary", url, params, read, expect="JSON", post=True))
         return found
 
     def _efetch(self, pmids):
         params = {"db": "pubmed", "retmode": "xml", "id": ",".join(map(str, pmids))}
         params.update(self._identity(api_key=True))
         read = partial(_read_efetch, pmids)
-        return self._call("efetch", self.base_url + "efetch.fcgi", params, read, post=True)
+        url = self.base_url + "efetch.fcgi"
+        return self._call("efetch", url, params, read, expect="XML", post=True)
 
-    def _call(self, name, url, params, read, *, post):
-        """Send until `read` accepts an answer, retrying what may pass."""
+    def _call(self, name, url, params, read, *, expect, post=False):
+        """Send until `read` accepts an answer's body, retrying what may pass.
+
+        An answer that is not a 2xx, or is an HTML page instead of `expect`, fails before `read`.
+        """
         data = urllib.parse.urlencode(params)
         for attempt in range(1, self.max_attempts + 1):
             self.rate_limiter.acquire()
             try:
-                return read(*self._send(url, data, post=post))
+                status, headers, body = self._send(url, data, post=post)
+                _check_answer(status, headers, body, expect)
+                return read(body)
             except _Failed as failed:
                 failure = failed
             if failure.error is not TransientError:
@@ -347,9 +347,15 @@ def _describe(error, timeout):
     return f"connection failed ({type(error).__name__}: {error})"
 
 
-def _check_status(status, headers, body):
-    """Raise _Failed for any answer but a 2xx."""
+def _chunks(items, size):
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def _check_answer(status, headers, body, expect):
+    """Raise _Failed for any answer but a 2xx that is not an HTML page."""
     if 200 <= status < 300:
+        if "html" in (headers.get("Content-Type") or "").lower():
+            raise _Failed(f"answered with an HTML page instead of {expect} (maintenance?)")
         return
     retry_after = headers.get("Retry-After")
     if status == 429:
@@ -378,14 +384,7 @@ def _error_messages(body):
     return [urllib.parse.unquote(str(message))] if message else []
 
 
-def _is_html(headers):
-    return "html" in (headers.get("Content-Type") or "").lower()
-
-
-def _read_efetch(requested, status, headers, body):
-    _check_status(status, headers, body)
-    if _is_html(headers):
-        raise _Failed("answered with an HTML page instead of XML (maintenance?)")
+def _read_efetch(requested, body):
     try:
         root, returned, deleted, errors = _scan_pubmed_set(body)
     except (ET.ParseError, ValueError) as e:
@@ -437,11 +436,8 @@ def _gene_id(value):
     return int(text)
 
 
-def _read_esummary(requested, status, headers, body):
+def _read_esummary(requested, body):
     """{Gene ID: document or None} from an esummary db=gene JSON answer."""
-    _check_status(status, headers, body)
-    if _is_html(headers):
-        raise _Failed("answered with an HTML page instead of JSON (maintenance?)")
     try:
         data = json.loads(body)
     except ValueError as e:
@@ -484,11 +480,8 @@ def _normalised(idtype, value):
     return key if kind == idtype else None
 
 
-def _read_idconv(idtype, wanted, status, headers, body):
+def _read_idconv(idtype, wanted, body):
     """{normalised id: PMID or None} from an ID converter answer (2017 or current shape)."""
-    _check_status(status, headers, body)
-    if _is_html(headers):
-        raise _Failed("answered with an HTML page instead of JSON (maintenance?)")
     try:
         data = json.loads(body)
     except ValueError as e:

@@ -11,7 +11,7 @@ from collections import Counter
 
 from django.db import transaction
 
-from references.eutils import BadRequest, ResponseError, TransientError
+from references.eutils import BadRequest, EutilsError, ResponseError, TransientError
 from references.models import Reference
 from references.pubmed_parser import DeletedRecord, FailedRecord, iter_records
 
@@ -24,19 +24,22 @@ def fetch_references(reference_ids, *, client):
     reference not yet stored and raised again, so the caller can retry later.
     """
     counts = Counter()
-    references = list(Reference.objects.filter(pk__in=reference_ids))
-    _resolve_pmids([r for r in references if not r.pmid and (r.doi or r.pmcid)], client, counts)
+    references = list(Reference.objects.filter(pk__in=reference_ids).fetchable())
+    try:
+        _resolve_pmids([r for r in references if not r.pmid], client, counts)
+    except TransientError as e:
+        _record_failures(references, e, counts)
+        raise
     by_pmid = {r.pmid: r for r in references if r.pmid}
     stored = set()
     try:
         for batch in client.efetch_pubmed(by_pmid):
             _store_batch(batch, by_pmid, counts)
             stored.update(batch.requested)
-    except TransientError as e:
+    except EutilsError as e:
         _record_failures([r for p, r in by_pmid.items() if p not in stored], e, counts)
-        raise
-    except (BadRequest, ResponseError) as e:
-        _record_failures([r for p, r in by_pmid.items() if p not in stored], e, counts)
+        if isinstance(e, TransientError):
+            raise
     return counts
 
 

@@ -56,13 +56,17 @@ PUBLISHED_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 
 
 class ReferenceQuerySet(models.QuerySet):
-    def pending(self):
-        """References waiting for their first fetch (they need a PMID, DOI or PMCID)."""
-        return self.filter(fetch_status=Reference.FetchStatus.PENDING).filter(
+    def fetchable(self):
+        """References with a PMID, DOI or PMCID to fetch them from PubMed by."""
+        return self.filter(
             models.Q(pmid__isnull=False)
             | models.Q(doi__isnull=False)
             | models.Q(pmcid__isnull=False)
         )
+
+    def pending(self):
+        """Fetchable references waiting for their first fetch."""
+        return self.fetchable().filter(fetch_status=Reference.FetchStatus.PENDING)
 
     def stale(self, days):
         cutoff = timezone.now() - timedelta(days=days)
@@ -77,14 +81,14 @@ class ReferenceQuerySet(models.QuerySet):
     def retracted(self):
         return self.filter(retracted=True)
 
-    def upsert_pubmed(self, data, now=None):
+    def upsert_pubmed(self, data):
         """Store a parsed PubMed record by its PMID: "created", "updated" or "unchanged"."""
         reference = self.filter(pmid=int(data["pmid"])).first()
         if reference is None:
             reference = Reference(pmid=int(data["pmid"]))
-            reference.apply_pubmed(data, now)
+            reference.apply_pubmed(data)
             return reference, "created"
-        changed = reference.apply_pubmed(data, now)
+        changed = reference.apply_pubmed(data)
         return reference, "updated" if changed else "unchanged"
 
     def cited(self, identifier):
@@ -283,7 +287,7 @@ class Reference(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def apply_pubmed(self, data, now=None):
+    def apply_pubmed(self, data):
         """Store what PubMed says about this work; return the names of the fields that changed.
 
         PubMed is the authority for what it gives, but an empty value never
@@ -307,7 +311,7 @@ class Reference(models.Model):
                 setattr(self, name, value)
                 changed.append(name)
         self.fetch_status = self.FetchStatus.FETCHED
-        self.fetched_at = now or timezone.now()
+        self.fetched_at = timezone.now()
         self.fetch_error = ""
         self.fetch_attempts = 0
         self.save()
@@ -348,6 +352,10 @@ class Reference(models.Model):
 
     def _flag(self, flag, reason):
         reference_flagged.send(sender=Reference, reference=self, flag=flag, reason=reason)
+
+    @property
+    def is_fetchable(self):
+        return bool(self.pmid or self.doi or self.pmcid)
 
     @property
     def is_resolved(self):

@@ -48,6 +48,13 @@ return slot - now
 """
 
 
+def allowed_rate(api_key=None, rate=None):
+    """Requests per second NCBI allows: `rate` when set, else 3, or 10 with an API key."""
+    if rate:
+        return rate
+    return DEFAULT_RATE_WITH_KEY if api_key else DEFAULT_RATE
+
+
 def spacing(rate, period=1.0, margin=DEFAULT_MARGIN):
     """Seconds between two request starts for at most `rate` requests per `period`."""
     if rate <= 0 or period <= 0 or margin < 0:
@@ -131,8 +138,7 @@ def shared_rate_limiter(*, api_key=None, redis_url="", rate=None):
     shared only by the threads of this process, which is right for a single
     worker process and nothing more. The same arguments return the same object.
     """
-    if rate is None:
-        rate = DEFAULT_RATE_WITH_KEY if api_key else DEFAULT_RATE
+    rate = allowed_rate(api_key, rate)
     if redis_url:
         return RedisRateLimiter(redis_url, limit_name(api_key), rate)
     return LocalRateLimiter(rate)

@@ -246,9 +246,8 @@ class Standin:
         """(status, content type, body) for an efetch request."""
         db = params.get("db", [""])[0]
         if db != "pubmed":
-            return error_body(f"Invalid db name specified: {db}", 200)
-        ids = [i.strip() for value in params.get("id", []) for i in value.split(",")]
-        pmids = [int(i) for i in ids if i.isdigit() and int(i) > 0]
+            return error_body(f"Invalid db name specified: {db}")
+        pmids = [int(i) for i in _ids(params, "id") if i.isdigit() and int(i) > 0]
         if not pmids:
             return error_body("ID list is empty! Possibly it has no correct IDs.", 400)
         found = [self.records[p] for p in dict.fromkeys(pmids) if p in self.records]
@@ -258,10 +257,10 @@ class Standin:
         """(status, content type, body) for an esummary request (db=gene, JSON)."""
         db = params.get("db", [""])[0]
         if db != "gene":
-            return esummary_error(f"Invalid db name specified: {db}")
-        ids = [i.strip() for value in params.get("id", []) for i in value.split(",") if i.strip()]
+            return error_body(f"Invalid db name specified: {db}", root="eSummaryResult")
+        ids = _ids(params, "id")
         if not ids:
-            return esummary_error("Neither query_key nor id specified")
+            return error_body("Neither query_key nor id specified", root="eSummaryResult")
         result = {"uids": ids}
         for uid in ids:
             document = self.gene_summaries.get(int(uid)) if uid.isdigit() else None
@@ -271,7 +270,7 @@ class Standin:
     def idconv(self, params):
         """(status, content type, body) for an ID converter request, in the current JSON shape."""
         idtype = params.get("idtype", [None])[0]
-        ids = [i.strip() for value in params.get("ids", []) for i in value.split(",") if i.strip()]
+        ids = _ids(params, "ids")
         if idtype not in (None, "pmcid", "pmid", "doi") or not ids:
             message = f"ID%20type%20of%20%27{idtype}%27%20is%20unknown" if ids else "No%20ids"
             return json_body({"status": "error", "message": message})
@@ -295,19 +294,19 @@ class Standin:
         )
 
 
-def error_body(text, status):
+def _ids(params, name):
+    """The ids of the comma-separated `name` parameters, blanks left out."""
+    return [i.strip() for value in params.get(name, []) for i in value.split(",") if i.strip()]
+
+
+def error_body(text, status=200, root="eFetchResult"):
+    """An E-utilities <ERROR> answer: XML whatever retmode was asked for
+    (fixtures/ncbi/esummary_error_invalid_db.xml)."""
     body = (
-        '<?xml version="1.0" encoding="UTF-8" ?>\n'
-        f"<eFetchResult>\n\t<ERROR>{escape(text)}</ERROR>\n</eFetchResult>\n"
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<{root}>\n\t<ERROR>{escape(text)}</ERROR>\n</{root}>\n"
     )
     return status, "text/xml; charset=UTF-8", body.encode()
-
-
-def esummary_error(text):
-    """NCBI's answer to a bad esummary request: XML whatever retmode was asked for
-    (fixtures/ncbi/esummary_error_invalid_db.xml)."""
-    body = f'<?xml version="1.0" encoding="UTF-8"?>\n<eSummaryResult>\n\t<ERROR>{escape(text)}</ERROR>\n</eSummaryResult>'
-    return 200, "text/xml; charset=UTF-8", body.encode()
 
 
 def json_body(data, status=200):

@@ -4,18 +4,16 @@ from celery import shared_task
 from django.conf import settings
 
 from references import fetching
-from references.eutils import EutilsClient, TransientError
+from references.eutils import MAX_BATCH, EutilsClient, TransientError
 from references.models import Reference
-from references.ratelimit import DEFAULT_RATE, DEFAULT_RATE_WITH_KEY
+from references.ratelimit import allowed_rate
 
-BATCH = 200  # one efetch request's worth of PMIDs
+BATCH = MAX_BATCH  # one efetch request's worth of PMIDs
 
 
 def ncbi_rate():
     """Requests per second NCBI allows this deployment."""
-    if settings.NCBI_RATE_LIMIT:
-        return settings.NCBI_RATE_LIMIT
-    return DEFAULT_RATE_WITH_KEY if settings.NCBI_API_KEY else DEFAULT_RATE
+    return allowed_rate(settings.NCBI_API_KEY, settings.NCBI_RATE_LIMIT)
 
 
 @shared_task(

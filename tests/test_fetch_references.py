@@ -101,3 +101,17 @@ def test_refresh_that_finds_a_retraction_flags_approved_claims(standin, curator,
 
     claim.refresh_from_db()
     assert claim.flags == ["cites_retracted"]
+
+
+def test_converter_down_records_the_failure_on_every_reference_and_raises_for_a_retry(standin):
+    by_doi = pending(doi="10.1016/j.celrep.2022.110870")
+    by_pmid = pending(pmid=400712)
+    standin.fail("status", status=503, seconds=60)
+
+    with pytest.raises(TransientError):
+        fetch_references([by_doi.pk, by_pmid.pk], client=client_for(standin, max_attempts=2))
+
+    for ref in (by_doi, by_pmid):
+        ref.refresh_from_db()
+        assert (ref.fetch_status, ref.fetch_attempts) == ("failed", 1)
+        assert "503" in ref.fetch_error

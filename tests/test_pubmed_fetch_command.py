@@ -22,7 +22,7 @@ def test_given_pmids_are_created_and_queued_once(sent, django_capture_on_commit_
     assert out == "Queued 2 given (1 new) reference(s) in 1 task(s)."
     new = Reference.objects.get(pmid=11162841)
     assert new.fetch_status == "pending"
-    assert sorted(sent[0]) == sorted([known.pk, new.pk])
+    assert [sorted(batch) for batch in sent] == [sorted([known.pk, new.pk])]
 
 
 def test_pending_option_queues_every_pending_reference(sent):
