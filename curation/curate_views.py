@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from curation import diffs
-from curation.admin import DECISIONS, decide, review_actions
 from curation.curate_forms import (
     REFERENCE_ID_RE,
     ActionForm,
@@ -26,6 +25,7 @@ from curation.curate_forms import (
     citation_token,
     split_citations,
 )
+from curation.decisions import DECIDED, DECISIONS, decide, review_actions
 from curation.models import (
     OPEN,
     Action,
@@ -42,7 +42,6 @@ from genes.models import Gene
 from references.identifiers import parse_identifier
 from references.models import Reference
 
-DECIDED = [Action.APPROVE, Action.REJECT, Action.REQUEST_CHANGES, Action.RETIRE]
 EDIT_FIELDS = ["section", "text", "evidence_type", "organism"]
 QUEUE_PAGE_SIZE = 100
 
