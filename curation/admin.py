@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils.timesince import timesince
 
 from curation.decisions import DECISIONS, decide, review_actions
-from curation.forms import CitationInlineForm, ClaimAdminForm, DecisionForm
+from curation.forms import EDIT_FIELDS, CitationInlineForm, ClaimAdminForm, DecisionForm
 from curation.models import (
     Action,
     Citation,
@@ -28,7 +28,6 @@ from curation.models import (
     is_admin,
 )
 
-EDIT_FIELDS = ["section", "text", "evidence_type", "organism"]
 CONTENT_FIELDS = ["gene", *EDIT_FIELDS, "mentioned_genes"]
 REVIEW_STATE_FIELDS = [
     "status",

@@ -26,6 +26,7 @@ from curation.curate_forms import (
     split_citations,
 )
 from curation.decisions import DECIDED, DECISIONS, decide, review_actions
+from curation.forms import EDIT_FIELDS
 from curation.models import (
     OPEN,
     Action,
@@ -42,7 +43,6 @@ from genes.models import Gene
 from references.identifiers import parse_identifier
 from references.models import Reference
 
-EDIT_FIELDS = ["section", "text", "evidence_type", "organism"]
 QUEUE_PAGE_SIZE = 100
 
 
