@@ -23,7 +23,6 @@ from curation.curate_forms import (
     ClaimForm,
     QueueFilterForm,
     citation_token,
-    split_citations,
 )
 from curation.decisions import DECIDED, DECISIONS, decide, review_actions
 from curation.forms import EDIT_FIELDS
@@ -40,7 +39,7 @@ from curation.models import (
 )
 from curation.templatetags.curate_tags import authors_short
 from genes.models import Gene
-from references.identifiers import parse_identifier
+from references.identifiers import parse_identifier, split_identifiers
 from references.models import Reference
 
 QUEUE_PAGE_SIZE = 100
@@ -368,7 +367,7 @@ def citation_state(request):
         found = Reference.objects.in_bulk(ids)
         return JsonResponse({"citations": [reference_json(found[i]) for i in ids if i in found]})
     rows = []
-    for token in split_citations(request.POST.get("identifiers", ""))[:50]:
+    for token in split_identifiers(request.POST.get("identifiers", ""))[:50]:
         if match := REFERENCE_ID_RE.match(token):
             reference = Reference.objects.filter(pk=match.group(1)).first()
             error = f"ref:{match.group(1)} is no reference in the database."
