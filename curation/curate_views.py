@@ -39,7 +39,7 @@ from curation.models import (
 )
 from curation.templatetags.curate_tags import authors_short
 from genes.models import Gene
-from references.identifiers import parse_identifier, split_identifiers
+from references.identifiers import split_identifiers
 from references.models import Reference
 
 QUEUE_PAGE_SIZE = 100
@@ -373,11 +373,9 @@ def citation_state(request):
             error = f"ref:{match.group(1)} is no reference in the database."
         else:
             try:
-                parse_identifier(token)
+                reference, _ = Reference.objects.cited(token)
             except ValueError as e:
                 reference, error = None, str(e)
-            else:
-                reference, _ = Reference.objects.cited(token)
         if reference is None:
             rows.append(
                 {"identifier": token, "state": "invalid", "state_label": "invalid", "error": error}
