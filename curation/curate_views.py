@@ -45,26 +45,23 @@ from references.models import Reference
 QUEUE_PAGE_SIZE = 100
 
 
-def curator_required(view):
-    """Logged in (else the log-in page) and a curator, reviewer or admin (else 403)."""
+def role_required(allowed, refusal):
+    """Logged in (else the log-in page) and `allowed(user)` (else 403 with `refusal`)."""
 
-    @wraps(view)
-    def check(request, *args, **kwargs):
-        if not can_write(request.user):
-            raise PermissionDenied("These pages are for curators and reviewers.")
-        return view(request, *args, **kwargs)
+    def decorator(view):
+        @wraps(view)
+        def check(request, *args, **kwargs):
+            if not allowed(request.user):
+                raise PermissionDenied(refusal)
+            return view(request, *args, **kwargs)
 
-    return login_required(check)
+        return login_required(check)
+
+    return decorator
 
 
-def reviewer_required(view):
-    @wraps(view)
-    def check(request, *args, **kwargs):
-        if not can_review(request.user):
-            raise PermissionDenied("The review queue is for reviewers.")
-        return view(request, *args, **kwargs)
-
-    return login_required(check)
+curator_required = role_required(can_write, "These pages are for curators and reviewers.")
+reviewer_required = role_required(can_review, "The review queue is for reviewers.")
 
 
 def get_claim(request, pk):
