@@ -274,14 +274,8 @@ def claim_action(request, pk, action):
     claim = get_claim(request, pk)
     form = ActionForm(request.POST)
     form.is_valid()  # every field is optional; the model method says what is missing
-    data = {
-        "comment": form.cleaned_data.get("comment", ""),
-        "version": form.cleaned_data.get("version"),
-    }
-    if action == Action.APPROVE:
-        data["override_reason"] = form.cleaned_data.get("override_reason", "")
     try:
-        shown = decide(claim, request.user, action, **data)
+        shown = decide(claim, request.user, action, **form.cleaned_data)
     except WorkflowError as error:
         messages.error(request, error.message)
         return redirect(claim)
