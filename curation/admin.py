@@ -15,9 +15,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.timesince import timesince
 
-from curation.forms import CitationInlineForm, ClaimAdminForm, DecisionForm
+from curation.decisions import DECISIONS, decide, review_actions
+from curation.forms import EDIT_FIELDS, CitationInlineForm, ClaimAdminForm, DecisionForm
 from curation.models import (
-    TRANSITIONS,
     Action,
     Citation,
     Claim,
@@ -25,11 +25,9 @@ from curation.models import (
     Status,
     WorkflowError,
     can_review,
-    can_write,
     is_admin,
 )
 
-EDIT_FIELDS = ["section", "text", "evidence_type", "organism"]
 CONTENT_FIELDS = ["gene", *EDIT_FIELDS, "mentioned_genes"]
 REVIEW_STATE_FIELDS = [
     "status",
@@ -44,42 +42,6 @@ REVIEW_STATE_FIELDS = [
     "created_at",
     "updated_at",
 ]
-
-# What the review page offers: (label, done-message verb). Each is a Claim method.
-DECISIONS = {
-    Action.SUBMIT: ("Submit", "submitted"),
-    Action.APPROVE: ("Approve", "approved"),
-    Action.REQUEST_CHANGES: ("Request changes", "sent back for changes"),
-    Action.REJECT: ("Reject", "rejected"),
-    Action.WITHDRAW: ("Withdraw", "withdrawn"),
-    Action.RETIRE: ("Retire", "retired"),
-    Action.REVISE: ("Revise", "revised"),
-}
-
-
-def review_actions(claim, user):
-    """The decisions to offer `user` on `claim`; the model method checks again when acting."""
-    actions = []
-    if claim.may_edit(user):
-        actions += [Action.SUBMIT, Action.WITHDRAW]
-    if claim.may_decide(user):
-        for action in (Action.APPROVE, Action.REQUEST_CHANGES, Action.REJECT, Action.RETIRE):
-            if claim.status in TRANSITIONS[action][0]:
-                actions.append(action)
-    if claim.status == Status.APPROVED and can_write(user):
-        actions.append(Action.REVISE)
-    return actions
-
-
-def decide(claim, user, action, comment="", override_reason="", version=None):
-    """Apply `action` to `claim` through its model method; return the claim to show next."""
-    if action == Action.REVISE:
-        return claim.revise(user, comment)
-    if action == Action.APPROVE:
-        claim.approve(user, comment, override_reason=override_reason, version=version)
-    else:
-        getattr(claim, action)(user, comment, version=version)
-    return claim
 
 
 def cited_references(formset):

@@ -14,13 +14,6 @@ from references.models import Reference
 # A reference already in the database with no PMID, DOI or PMCID (a database
 # entry, a web page) is cited by its id, the way the edit form lists it.
 REFERENCE_ID_RE = re.compile(r"^ref:(\d+)$", re.I)
-# split_identifiers() splits at every space, so "PMID: 9822609" is joined up first.
-PREFIX_SPACE_RE = re.compile(r"\b(PMID|doi)\s*:\s+", re.I)
-
-
-def split_citations(text):
-    """The identifiers typed in the citations box, one string each."""
-    return split_identifiers(PREFIX_SPACE_RE.sub(r"\1:", text or ""))
 
 
 def citation_token(reference):
@@ -113,7 +106,7 @@ class ClaimForm(forms.Form):
     def clean_citations(self):
         """[(typed text, key)], key being ("pmid", 123), ("doi", ...), ("pmcid", ...) or ("id", 7)."""
         cited, errors, seen = [], [], {}
-        for token in split_citations(self.cleaned_data["citations"]):
+        for token in split_identifiers(self.cleaned_data["citations"]):
             if match := REFERENCE_ID_RE.match(token):
                 key = ("id", int(match.group(1)))
             else:

@@ -17,15 +17,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from curation import diffs
-from curation.admin import DECISIONS, decide, review_actions
 from curation.curate_forms import (
     REFERENCE_ID_RE,
     ActionForm,
     ClaimForm,
     QueueFilterForm,
     citation_token,
-    split_citations,
 )
+from curation.decisions import DECIDED, DECISIONS, decide, review_actions
+from curation.forms import EDIT_FIELDS
 from curation.models import (
     OPEN,
     Action,
@@ -39,34 +39,29 @@ from curation.models import (
 )
 from curation.templatetags.curate_tags import authors_short
 from genes.models import Gene
-from references.identifiers import parse_identifier
+from references.identifiers import split_identifiers
 from references.models import Reference
 
-DECIDED = [Action.APPROVE, Action.REJECT, Action.REQUEST_CHANGES, Action.RETIRE]
-EDIT_FIELDS = ["section", "text", "evidence_type", "organism"]
 QUEUE_PAGE_SIZE = 100
 
 
-def curator_required(view):
-    """Logged in (else the log-in page) and a curator, reviewer or admin (else 403)."""
+def role_required(allowed, refusal):
+    """Logged in (else the log-in page) and `allowed(user)` (else 403 with `refusal`)."""
 
-    @wraps(view)
-    def check(request, *args, **kwargs):
-        if not can_write(request.user):
-            raise PermissionDenied("These pages are for curators and reviewers.")
-        return view(request, *args, **kwargs)
+    def decorator(view):
+        @wraps(view)
+        def check(request, *args, **kwargs):
+            if not allowed(request.user):
+                raise PermissionDenied(refusal)
+            return view(request, *args, **kwargs)
 
-    return login_required(check)
+        return login_required(check)
+
+    return decorator
 
 
-def reviewer_required(view):
-    @wraps(view)
-    def check(request, *args, **kwargs):
-        if not can_review(request.user):
-            raise PermissionDenied("The review queue is for reviewers.")
-        return view(request, *args, **kwargs)
-
-    return login_required(check)
+curator_required = role_required(can_write, "These pages are for curators and reviewers.")
+reviewer_required = role_required(can_review, "The review queue is for reviewers.")
 
 
 def get_claim(request, pk):
@@ -279,14 +274,8 @@ def claim_action(request, pk, action):
     claim = get_claim(request, pk)
     form = ActionForm(request.POST)
     form.is_valid()  # every field is optional; the model method says what is missing
-    data = {
-        "comment": form.cleaned_data.get("comment", ""),
-        "version": form.cleaned_data.get("version"),
-    }
-    if action == Action.APPROVE:
-        data["override_reason"] = form.cleaned_data.get("override_reason", "")
     try:
-        shown = decide(claim, request.user, action, **data)
+        shown = decide(claim, request.user, action, **form.cleaned_data)
     except WorkflowError as error:
         messages.error(request, error.message)
         return redirect(claim)
@@ -369,17 +358,15 @@ def citation_state(request):
         found = Reference.objects.in_bulk(ids)
         return JsonResponse({"citations": [reference_json(found[i]) for i in ids if i in found]})
     rows = []
-    for token in split_citations(request.POST.get("identifiers", ""))[:50]:
+    for token in split_identifiers(request.POST.get("identifiers", ""))[:50]:
         if match := REFERENCE_ID_RE.match(token):
             reference = Reference.objects.filter(pk=match.group(1)).first()
             error = f"ref:{match.group(1)} is no reference in the database."
         else:
             try:
-                parse_identifier(token)
+                reference, _ = Reference.objects.cited(token)
             except ValueError as e:
                 reference, error = None, str(e)
-            else:
-                reference, _ = Reference.objects.cited(token)
         if reference is None:
             rows.append(
                 {"identifier": token, "state": "invalid", "state_label": "invalid", "error": error}

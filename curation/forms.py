@@ -8,6 +8,8 @@ from curation.models import Action, Citation, Claim, StaleVersion
 # The model refuses these without a comment too; asking up front on the form
 # means a bulk action reports a missing comment once, not once per claim.
 COMMENT_REQUIRED = {Action.REJECT, Action.REQUEST_CHANGES, Action.RETIRE}
+# The fields Claim.edit() changes, besides the citations and the mentioned genes.
+EDIT_FIELDS = ["section", "text", "evidence_type", "organism"]
 
 
 class ClaimTextField(forms.CharField):
@@ -26,7 +28,7 @@ class ClaimAdminForm(forms.ModelForm):
 
     class Meta:
         model = Claim
-        fields = ["gene", "section", "text", "evidence_type", "organism", "mentioned_genes"]
+        fields = ["gene", *EDIT_FIELDS, "mentioned_genes"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,19 +11,13 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from curation.models import Action, ReviewEvent
-
-DECISIONS = {
-    Action.APPROVE: "approved",
-    Action.REJECT: "rejected",
-    Action.REQUEST_CHANGES: "sent back for changes",
-    Action.RETIRE: "retired",
-}
+from curation.decisions import DECIDED, DECISIONS
+from curation.models import ReviewEvent
 
 
 def decision_email(event):
     claim = event.claim
-    verb = DECISIONS[event.action]
+    verb = DECISIONS[event.action][1]
     actor = event.actor.get_full_name() or event.actor.get_username()
     subject = f"Claim #{claim.pk} on {claim.gene.symbol} was {verb}"
     lines = [
@@ -48,5 +42,5 @@ def notify_author(event):
 
 @receiver(post_save, sender=ReviewEvent, dispatch_uid="notify_author_of_decision")
 def on_review_event(sender, instance, created, **kwargs):
-    if created and instance.action in DECISIONS and instance.actor_id:
+    if created and instance.action in DECIDED and instance.actor_id:
         transaction.on_commit(lambda: notify_author(instance), robust=True)

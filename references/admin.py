@@ -4,25 +4,18 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
-from references.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from references.identifiers import parse_identifier
 from references.models import Reference
 from references.tasks import queue_fetch_ids
 
 
 def identifier_filter(term):
     """A filter for the one reference `term` names (PMID, DOI, PMCID in any usual form), or None."""
-    for field, normalize in (("pmid", normalize_pmid), ("doi", normalize_doi)):
-        try:
-            return Q(**{field: normalize(term)})
-        except ValueError:
-            pass
-    # A bare number was taken as a PMID above; a PMCID needs its "PMC" prefix.
-    if term.upper().startswith("PMC"):
-        try:
-            return Q(pmcid=normalize_pmcid(term))
-        except ValueError:
-            pass
-    return None
+    try:
+        kind, value = parse_identifier(term)
+    except ValueError:
+        return None
+    return Q(**{kind: value})
 
 
 @admin.register(Reference)

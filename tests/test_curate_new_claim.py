@@ -39,6 +39,15 @@ def test_new_claim_page_shows_the_form(logged_in):
     assert 'name="citations"' in response.text
 
 
+def test_claim_form_has_no_inline_script_or_style(logged_in):
+    # A Content-Security-Policy without 'unsafe-inline' must not break the form.
+    response = logged_in.get(URL)
+
+    assert "<script>" not in response.text
+    assert "<style>" not in response.text
+    assert '<script src="/static/curation/claim_form.js" defer></script>' in response.text
+
+
 def test_curator_writes_a_draft_citing_new_and_known_references(
     logged_in, curator, gene, sent, django_capture_on_commit_callbacks
 ):
