@@ -39,12 +39,24 @@ def flag_claims_about_discontinued_gene(sender, gene, replaced_by, **kwargs):
 
 
 # Cached public gene pages (curation.cache): retire a page when what it shows changes.
+# A save of only these fields (a failed fetch) changes nothing a public page shows.
+UNSHOWN_FIELDS = frozenset(
+    {"fetch_status", "fetch_error", "fetch_attempts", "fetched_at", "updated_at"}
+)
+
+
+def _shown(update_fields):
+    return update_fields is None or not update_fields <= UNSHOWN_FIELDS
 
 
 @receiver(post_save, sender=ReviewEvent, dispatch_uid="gene_page_claim_event")
-def retire_pages_of_claim(sender, instance, created, raw=False, **kwargs):
-    """A claim became approved or stopped being approved (retired, superseded)."""
-    if created and Status.APPROVED in (instance.from_status, instance.to_status):
+def retire_pages_of_claim(sender, instance, created, **kwargs):
+    """A claim became approved or stopped being approved (retired, superseded).
+
+    Events that leave an approved claim approved (a flag) change nothing the pages show.
+    """
+    was, now = instance.from_status == Status.APPROVED, instance.to_status == Status.APPROVED
+    if created and was != now:
         claim = instance.claim_id
         # Its gene's page, and the pages of the genes it mentions ("mentioned on").
         symbols = Gene.objects.filter(Q(claims=claim) | Q(mentioned_in=claim)).values_list(
@@ -54,8 +66,8 @@ def retire_pages_of_claim(sender, instance, created, raw=False, **kwargs):
 
 
 @receiver(post_save, sender=Reference, dispatch_uid="gene_page_reference")
-def retire_pages_citing(sender, instance, created, raw=False, **kwargs):
-    if not created:
+def retire_pages_citing(sender, instance, created, update_fields=None, **kwargs):
+    if not created and _shown(update_fields):
         symbols = Gene.objects.filter(
             claims__status=Status.APPROVED, claims__citations__reference=instance
         ).values_list("symbol", flat=True)
@@ -67,6 +79,7 @@ def retire_pages_citing(sender, instance, created, raw=False, **kwargs):
 @receiver(post_save, sender=GeneName, dispatch_uid="gene_page_name_saved")
 @receiver(post_delete, sender=GeneName, dispatch_uid="gene_page_name_deleted")
 @receiver(catalogue_changed, dispatch_uid="gene_page_catalogue_imported")
-def retire_all_pages(sender, **kwargs):
+def retire_all_pages(sender, update_fields=None, **kwargs):
     """Names and symbols appear on other genes' pages too (links, renames): retire them all."""
-    page_cache.bump_catalogue()
+    if _shown(update_fields):
+        page_cache.bump_catalogue()

@@ -117,9 +117,6 @@ class _Highlighted:
     def count(self):
         return self.queryset.count()
 
-    def __len__(self):
-        return self.count()
-
     def __getitem__(self, index):
         items = list(self.queryset[index])
         for item in items:

@@ -4,10 +4,11 @@
     ...". The EMBO Journal. 17 (22): 6660–9. doi:10.1093/emboj/17.22.6660.
     PMC 1171011. PMID 9822609.
 
-Plain functions of a Reference, so that pages, the API and exports format a
-citation the same way. `citation_html` returns safe HTML (everything escaped,
-the stored title markup reduced to a whitelist of tags without attributes,
-only http(s) links); `citation_text` the same citation as plain text.
+Plain functions of a Reference, for the public pages (through the template
+tags of references.templatetags.citations) and the gene page's structured
+data. `citation_html` returns safe HTML (everything escaped, the stored title
+markup reduced to a whitelist of tags without attributes, only http(s)
+links); `citation_text` the same citation as plain text.
 """
 
 from html.parser import HTMLParser
@@ -148,7 +149,7 @@ def citation_html(reference, title_url=""):
 
 
 def citation_text(reference):
-    """The same citation as plain text, for "cite this" boxes and text exports."""
+    """The same citation as plain text."""
     title = f'"{title_text(reference)}"'
     authors, date = authors_text(reference.authors), date_text(reference)
     if authors:

@@ -95,6 +95,26 @@ def test_approval_on_another_gene_keeps_the_cached_page_unless_it_mentions_this_
     assert '<a href="/genes/OTHER1/">OTHER1</a>' in client.get("/genes/IRF7/").content.decode()
 
 
+def test_flagging_an_approved_claim_keeps_the_cached_page(client, curator, reviewer):
+    load_demo()
+    claim = make_approved_claim(curator, reviewer, gene=Gene.objects.get(symbol="IRF7"))
+    etag = client.get("/genes/IRF7/")["ETag"]
+
+    claim.flag("cites_retracted", "A cited paper was retracted.")
+
+    assert client.get("/genes/IRF7/", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_a_failed_fetch_keeps_every_cached_page(client):
+    load_demo()
+    etag = client.get("/genes/IRF7/")["ETag"]
+
+    Gene.objects.get(symbol="IRF7").record_fetch_failure("NCBI did not answer.")
+    Reference.objects.get(pmid=9822609).record_fetch_failure("PubMed did not answer.")
+
+    assert client.get("/genes/IRF7/", headers={"If-None-Match": etag}).status_code == 304
+
+
 def test_a_renamed_gene_old_symbol_redirects_despite_the_cached_page(client):
     load_demo()
     page(client)

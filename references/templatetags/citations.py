@@ -13,9 +13,7 @@ def citation(reference, title_url=""):
     return display.citation_html(reference, title_url)
 
 
-register.filter("citation_text", display.citation_text)
 register.filter("authors", display.authors_text)
 register.filter("reference_date", display.date_text)
 register.filter("reference_title", display.title_html)
-register.filter("reference_source", display.source_text)
 register.filter("safe_url", display.safe_url)
