@@ -16,19 +16,23 @@ def ncbi_rate():
     return allowed_rate(settings.NCBI_API_KEY, settings.NCBI_RATE_LIMIT)
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,  # a worker killed mid-fetch hands the batch back to the broker
-    autoretry_for=(TransientError,),
-    max_retries=5,
-    retry_backoff=60,
-    retry_backoff_max=3600,
-    retry_jitter=True,
+# Every task that calls NCBI (PubMed here, Gene in genes.tasks) runs with these.
+NCBI_TASK_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,  # a worker killed mid-fetch hands the batch back to the broker
+    "autoretry_for": (TransientError,),
+    "max_retries": 5,
+    "retry_backoff": 60,
+    "retry_backoff_max": 3600,
+    "retry_jitter": True,
     # A backstop per worker; the shared limiter in the client keeps all workers together in line.
-    rate_limit=f"{ncbi_rate()}/s",
-    soft_time_limit=600,
-    time_limit=660,
-)
+    "rate_limit": f"{ncbi_rate()}/s",
+    "soft_time_limit": 600,
+    "time_limit": 660,
+}
+
+
+@shared_task(**NCBI_TASK_OPTIONS)
 def fetch_references(reference_ids):
     counts = fetching.fetch_references(reference_ids, client=EutilsClient.from_settings())
     return dict(counts)
@@ -51,6 +55,11 @@ def queue_fetches(references):
 
 
 def queue_fetch_ids(ids):
+    return queue_in_batches(fetch_references, ids)
+
+
+def queue_in_batches(task, ids):
+    """Queue `task` once per request's worth of `ids`; return how many ids were queued."""
     for start in range(0, len(ids), BATCH):
-        fetch_references.delay(ids[start : start + BATCH])
+        task.delay(ids[start : start + BATCH])
     return len(ids)
