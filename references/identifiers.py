@@ -8,7 +8,7 @@ import re
 
 DOI_PREFIXES = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|https?://doi\.org/)", re.I)
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-PMCID_RE = re.compile(r"^(?:PMC)?(\d{1,10})$", re.I)
+PMCID_RE = re.compile(r"^(?:PMCID:?\s*)?(?:PMC)?(\d{1,10})$", re.I)
 PMID_RE = re.compile(r"^(?:PMID:?\s*)?(\d{1,10})(?:\.\d+)?$", re.I)
 
 
@@ -82,5 +82,5 @@ def split_identifiers(text):
     white space or the end of the text splits.
     """
     # "PMID: 9822609" is one identifier: its prefix is not a separate word.
-    text = re.sub(r"(?i)\b(pmid|doi|pmcid):\s+", r"\1:", str(text or "").strip())
+    text = re.sub(r"(?i)\b(pmid|doi|pmcid)\s*:\s*", r"\1:", str(text or "").strip())
     return [part for part in re.split(r"[,;]?\s+|[,;]$", text) if part]

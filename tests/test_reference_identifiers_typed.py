@@ -14,6 +14,7 @@ from tests.factories import make_reference
         ("PMID: 9822609", ("pmid", 9822609)),
         ("https://pubmed.ncbi.nlm.nih.gov/9822609/", ("pmid", 9822609)),
         ("pmc1171011", ("pmcid", "PMC1171011")),
+        ("PMCID: PMC1171011", ("pmcid", "PMC1171011")),
         ("https://pmc.ncbi.nlm.nih.gov/articles/PMC1171011/", ("pmcid", "PMC1171011")),
         ("https://www.ncbi.nlm.nih.gov/pmc/articles/PMC1171011", ("pmcid", "PMC1171011")),
         ("10.1038/NM.2830", ("doi", "10.1038/nm.2830")),
@@ -41,6 +42,12 @@ def test_several_identifiers_split_on_spaces_lines_commas_and_semicolons_but_not
         "PMC1171011",
         "11111",
     ]
+
+
+def test_a_prefix_and_its_identifier_stay_one_however_the_colon_is_spaced():
+    typed = "PMID: 11111 doi : 10.1/x pmcid :PMC5 PMID:22222"
+
+    assert split_identifiers(typed) == ["PMID:11111", "doi:10.1/x", "pmcid:PMC5", "PMID:22222"]
 
 
 def test_cited_reuses_the_reference_that_holds_the_identifier(db):
