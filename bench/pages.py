@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from bench import Row, benchmark
+from bench.process import environment
 
 ROOT = Path(__file__).resolve().parents[1]
 CLAIMS = 200
@@ -32,15 +33,10 @@ def gene_page_throughput(scale):
     claims = max(5, round(CLAIMS * min(scale, 1.0)))
     seconds = max(0.2, 2.0 * scale)
     with tempfile.TemporaryDirectory() as folder:
-        env = dict(
-            os.environ,
-            DJANGO_SETTINGS_MODULE="curation.settings",
-            DEBUG="0",  # DEBUG would record every query
+        env = environment(
             ALLOWED_HOSTS=HOST,
-            SECURE_SSL_REDIRECT="0",
             # Persistent connections, as a deployment sets: else each request reconnects.
             DATABASE_CONN_MAX_AGE="600",
-            SECRET_KEY=os.getenv("SECRET_KEY") or "bench-only-key",
             CACHE_KEY_PREFIX=f"bench-pages-{os.getpid()}",
             BENCH_SQLITE=str(Path(folder) / "bench.sqlite3"),
         )

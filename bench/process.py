@@ -18,6 +18,8 @@ def environment(**overrides):
         "DEBUG": "0",  # DEBUG would record every query
         "ALLOWED_HOSTS": "testserver",
         "SECURE_SSL_REDIRECT": "0",
+        # Static URLs without `collectstatic` first: a clean checkout has no manifest.
+        "STATIC_MANIFEST": "0",
         **overrides,
     }
 
