@@ -15,6 +15,8 @@ the commit. They are times in nanoseconds, which also give Last-Modified.
 Stamps live in the cache like the pages, so every process sees a bump only
 when the cache is shared (Redis, as in production); with the local-memory
 cache of a laptop, a change made in another process shows after PAGE_SECONDS.
+With Redis, each process mirrors the stamps it reads and every bump is
+published to the mirrors (curation.stamps), so a hit makes no round trip.
 """
 
 import hashlib
@@ -23,8 +25,10 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
+
+from curation.stamps import StampMirror
 
 # Part of every key and ETag: change it when the page's markup changes, to retire old pages.
 LAYOUT = "1"
@@ -73,10 +77,9 @@ def lookup(symbol, origin):
 def current_stamp(symbol):
     """The stamp of `symbol`'s page, or None when the gene has none yet (or it was evicted)."""
     key = _stamp_key(symbol)
-    found = cache.get_many([CATALOGUE, key])
-    if CATALOGUE in found and key in found:
-        return Stamp(found[CATALOGUE], found[key])
-    return None
+    mirror = _mirror()
+    found = mirror.read([CATALOGUE, key]) if mirror else cache.get_many([CATALOGUE, key])
+    return _stamp(found, key)
 
 
 def ensure_stamp(symbol):
@@ -86,7 +89,15 @@ def ensure_stamp(symbol):
     # add() keeps a stamp another process wrote first, so that all agree on one.
     cache.add(CATALOGUE, now, STAMP_SECONDS)
     cache.add(key, now, STAMP_SECONDS)
-    return current_stamp(symbol) or Stamp(now, now)
+    mirror = _mirror()
+    found = mirror.fetch([CATALOGUE, key]) if mirror else cache.get_many([CATALOGUE, key])
+    return _stamp(found, key) or Stamp(now, now)
+
+
+def _stamp(found, key):
+    if CATALOGUE in found and key in found:
+        return Stamp(found[CATALOGUE], found[key])
+    return None
 
 
 def store(symbol, origin, stamp, page):
@@ -109,9 +120,14 @@ def bump_catalogue():
 
 
 def _bump(keys):
+    mirror = _mirror()
+
     def write():
         now = time.time_ns()
-        cache.set_many(dict.fromkeys(keys, now), STAMP_SECONDS)
+        if mirror:
+            mirror.bump(keys, now, STAMP_SECONDS)
+        else:
+            cache.set_many(dict.fromkeys(keys, now), STAMP_SECONDS)
 
     write()
     transaction.on_commit(write)
@@ -143,6 +159,24 @@ class _Recent:
 
 
 _local = _Recent(LOCAL_PAGES)
+_stamp_mirror = None
+
+
+def _mirror():
+    """This process's StampMirror when the cache is Redis (curation.redis_cache), else None."""
+    global _stamp_mirror
+    if _stamp_mirror is None:
+        # A backend of its own: `cache` is one per thread, the mirror one per process.
+        backend = caches.create_connection("default")
+        _stamp_mirror = StampMirror(backend) if hasattr(backend, "redis") else False
+    return _stamp_mirror or None
+
+
+def clear_local():
+    """Forget this process's pages and mirrored stamps (after the cache itself was cleared)."""
+    _local.clear()
+    if mirror := _mirror():
+        mirror.clear()
 
 
 def _stamp_key(symbol):

@@ -28,3 +28,7 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+
+    def redis(self, write=False):
+        """The redis-py client, for what the cache API lacks (scripts, pub/sub)."""
+        return self._cache.get_client(write=write)

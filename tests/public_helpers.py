@@ -16,10 +16,10 @@ from tests.factories import make_gene_with_claims  # noqa: F401  (the tests impo
 def fresh_cache():
     """Each test starts with no cached page or stamp, so query counts do not depend on order."""
     cache.clear()
-    page_cache._local.clear()
+    page_cache.clear_local()
     yield
     cache.clear()
-    page_cache._local.clear()
+    page_cache.clear_local()
 
 
 def load_demo():
