@@ -39,7 +39,8 @@ def flag_claims_about_discontinued_gene(sender, gene, replaced_by, **kwargs):
 
 
 # Cached public gene pages (curation.cache): retire a page when what it shows changes.
-# A save of only these fields (a failed fetch) changes nothing a public page shows.
+# A save of only these fields (a failed fetch, a refresh that found nothing new) changes
+# nothing a public page shows.
 UNSHOWN_FIELDS = frozenset(
     {"fetch_status", "fetch_error", "fetch_attempts", "fetched_at", "updated_at"}
 )

@@ -239,11 +239,14 @@ class Gene(models.Model):
             values["description_source"] = f"NCBI Gene summary, {now:%b %Y}"
         known = {(self.pk, n.kind, n.name_upper) for n in self.names.all()}
         previous = {name for _, kind, name in known if kind == GeneName.Kind.PREVIOUS}
-        _, old_symbol = self.take_values(values, previous)
+        changed, old_symbol = self.take_values(values, previous)
         self.fetch_status = Gene.FetchStatus.FETCHED
         self.fetch_error = ""
         self.fetched_at = now
-        self.save()
+        # Only what changed, so a refresh that finds nothing new retires no cached page.
+        self.save(
+            update_fields=[*changed, "fetch_status", "fetch_error", "fetched_at", "updated_at"]
+        )
         names = [(GeneName.Kind.PREVIOUS, old_symbol)] if old_symbol else []
         new = [
             n for kind, name in names + summary["names"] if (n := self.new_name(kind, name, known))

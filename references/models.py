@@ -51,6 +51,8 @@ PUBMED_FIELDS = tuple(
     if name not in ("id", "pmid", "url", "fetch_status", "fetch_error", "fetched_at")
 )
 EMPTY = (None, "", [])
+# What a fetch records about itself: saving only these changes nothing a page shows.
+FETCH_STATE_FIELDS = ("fetch_status", "fetched_at", "fetch_error", "fetch_attempts", "updated_at")
 
 PUBLISHED_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
@@ -314,7 +316,13 @@ class Reference(models.Model):
         self.fetched_at = timezone.now()
         self.fetch_error = ""
         self.fetch_attempts = 0
-        self.save()
+        if self.pk is None:
+            self.save()
+        else:
+            # Only what changed, so a refresh that finds nothing new retires no cached page.
+            derived = {"title": ["title_key"], "published": ["year"]}
+            fields = [*changed, *(d for name in changed for d in derived.get(name, ()))]
+            self.save(update_fields=[*fields, *FETCH_STATE_FIELDS])
         if self.retracted and not was_retracted:
             notices = ", ".join(f"PMID {p}" for p in self.retraction_pmids) or "PubMed"
             self._flag("cites_retracted", f"PMID {self.pmid} was retracted (notice: {notices}).")

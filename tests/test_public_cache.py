@@ -1,13 +1,16 @@
 """Cached gene pages change as soon as what they show changes; conditional GET answers 304."""
 
+import json
 from pathlib import Path
 
 import pytest
 
 from curation import cache as page_cache
+from genes.esummary import parse_summary
 from genes.models import Gene, GeneName
-from references.models import Reference
+from references.models import Reference, title_key
 from tests.factories import make_approved_claim, make_gene, make_submitted_claim
+from tests.gene_helpers import ESUMMARY_HUMAN
 from tests.public_helpers import fresh_cache, load_demo, text_of  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +116,44 @@ def test_a_failed_fetch_keeps_every_cached_page(client):
     Reference.objects.get(pmid=9822609).record_fetch_failure("PubMed did not answer.")
 
     assert client.get("/genes/IRF7/", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_a_refresh_that_finds_nothing_new_keeps_every_cached_page(client):
+    load_demo()
+    marie = Reference.objects.get(pmid=9822609)
+    etag = client.get("/genes/IRF7/")["ETag"]
+
+    assert marie.apply_pubmed({"pmid": "9822609", "title": marie.title}) == []
+
+    assert client.get("/genes/IRF7/", headers={"If-None-Match": etag}).status_code == 304
+    marie.refresh_from_db()
+    assert marie.fetch_status == Reference.FetchStatus.FETCHED
+
+
+def test_a_refresh_that_finds_a_new_title_shows_it_with_its_sort_key(client):
+    load_demo()
+    marie = Reference.objects.get(pmid=9822609)
+    page(client)
+
+    assert marie.apply_pubmed({"pmid": "9822609", "title": "A corrected title"}) == ["title"]
+
+    assert '"A corrected title"' in page(client)
+    assert Reference.objects.get(pk=marie.pk).title_key == title_key("A corrected title")
+
+
+def test_a_gene_refresh_that_finds_nothing_new_keeps_every_cached_page(client):
+    load_demo()
+    abl1 = make_gene("ABL1", ncbi_gene_id=25)
+    summary = parse_summary(json.loads(ESUMMARY_HUMAN.read_text())["result"]["25"])
+    abl1.apply_summary(summary)
+    etag = client.get("/genes/IRF7/")["ETag"]
+    abl1_etag = client.get("/genes/ABL1/")["ETag"]
+
+    Gene.objects.get(pk=abl1.pk).apply_summary(summary)
+
+    assert client.get("/genes/IRF7/", headers={"If-None-Match": etag}).status_code == 304
+    assert client.get("/genes/ABL1/", headers={"If-None-Match": abl1_etag}).status_code == 304
+    assert Gene.objects.get(pk=abl1.pk).name == summary["values"]["name"]
 
 
 def test_a_renamed_gene_old_symbol_redirects_despite_the_cached_page(client):
