@@ -1,5 +1,6 @@
 """E-utilities fetch throughput against the local stand-in, as a share of the rate limit."""
 
+import logging
 import time
 from pathlib import Path
 
@@ -15,6 +16,7 @@ RATE = 10  # NCBI's ceiling with an API key
 @benchmark
 def fetch_throughput(scale):
     seconds = max(1.0, 5.0 * scale)
+    logging.getLogger("references.standin").setLevel(logging.WARNING)  # a line per request
     standin = Standin(FIXTURES).start()
     try:
         pmids = sorted(standin.records)
