@@ -17,14 +17,20 @@ when the cache is shared (Redis, as in production); with the local-memory
 cache of a laptop, a change made in another process shows after PAGE_SECONDS.
 """
 
+import functools
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
+from redis.exceptions import ConnectionError, TimeoutError
+
+logger = logging.getLogger(__name__)
 
 # Part of every key and ETag: change it when the page's markup changes, to retire old pages.
 LAYOUT = "1"
@@ -156,3 +162,33 @@ def _page_key(symbol, origin):
 def _digest(*parts):
     # Symbols come from URLs: hashing keeps keys short and free of characters caches refuse.
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def _degrade(method, fallback):
+    @functools.wraps(method)
+    def degraded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (ConnectionError, TimeoutError) as e:
+            logger.warning("cache %s skipped: Redis is unreachable (%s)", method.__name__, e)
+            return fallback(*args, **kwargs)
+
+    return degraded
+
+
+class DegradingRedisCache(RedisCache):
+    """Django's Redis cache, except that while Redis is unreachable every read misses and
+    every write is skipped (and logged), so pages are served from the database instead of
+    failing. /healthz still reports the cache as unavailable. A stamp bump skipped this way
+    is harmless when Redis restarts empty; after a mere network split, pages may be up to
+    PAGE_SECONDS stale."""
+
+    get = _degrade(RedisCache.get, lambda key, default=None, version=None: default)
+    get_many = _degrade(RedisCache.get_many, lambda *args, **kwargs: {})
+    has_key = _degrade(RedisCache.has_key, lambda *args, **kwargs: False)
+    add = _degrade(RedisCache.add, lambda *args, **kwargs: False)
+    set = _degrade(RedisCache.set, lambda *args, **kwargs: None)
+    set_many = _degrade(RedisCache.set_many, lambda data, *args, **kwargs: list(data))
+    touch = _degrade(RedisCache.touch, lambda *args, **kwargs: False)
+    delete = _degrade(RedisCache.delete, lambda *args, **kwargs: False)
+    delete_many = _degrade(RedisCache.delete_many, lambda *args, **kwargs: None)
