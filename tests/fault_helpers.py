@@ -304,8 +304,8 @@ class PrivatePostgres:
     def stop(self):
         """A fast shutdown: every open connection of the web and worker processes is cut."""
         if self.process and self.process.alive():
-            self.process.popen.send_signal(signal.SIGINT)
             try:
+                self._run(str(PG_BIN / "pg_ctl"), "stop", "-D", str(self.data), "-m", "fast", "-w")
                 self.process.popen.wait(timeout=30)
             finally:
                 self.process.stop()
