@@ -48,6 +48,22 @@ def create_groups():
     import_module("curation.migrations.0002_groups").create_groups(apps, None)
 
 
+def purge_queues():
+    """Empty the suite's broker of tasks left by earlier tests, the ones a killed worker held
+    included: the broker would hand those out again after its visibility timeout (an hour),
+    and with the test database's ids starting again from 1 they would name this test's rows."""
+    from django.conf import settings
+
+    from curation.celery import app
+
+    with app.connection_for_write() as connection:
+        channel = connection.default_channel
+        for queue in (settings.CELERY_TASK_DEFAULT_QUEUE, settings.NCBI_QUEUE):
+            channel.queue_purge(queue)
+        if connection.transport.driver_type == "redis":
+            channel.client.delete(channel.unacked_key, channel.unacked_index_key)
+
+
 def pool_children(pid):
     """PIDs of the processes whose parent is `pid` (the prefork pool of a worker)."""
     children = []

@@ -13,7 +13,6 @@ import signal
 import pytest
 from django.db import transaction
 
-from curation.celery import app
 from curation.models import Citation, Claim
 from references.models import Reference
 from references.tasks import fetch_pending
@@ -24,6 +23,7 @@ from tests.fault_helpers import (
     efetches,
     gated_standin,
     pool_children,
+    purge_queues,
     start_worker,
     suite_database_url,
     synthetic_pmids,
@@ -62,7 +62,7 @@ def fetched(pmids):
 def test_a_worker_killed_mid_batch_finishes_it_after_restart_and_duplicates_nothing(
     standin, curator, tmp_path
 ):
-    app.control.purge()  # messages left by earlier runs are not this test's
+    purge_queues()
     standin.close()
     pmids = synthetic_pmids(BATCHES * BATCH)
     first = start_worker(worker_env(standin), tmp_path, "first")

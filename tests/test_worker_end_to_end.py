@@ -13,9 +13,9 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 
-from curation.celery import app
 from references.models import Reference
 from tests.eutils_helpers import running_standin
+from tests.fault_helpers import purge_queues
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,7 +46,7 @@ def standin():
 
 @pytest.fixture
 def worker(standin, tmp_path):
-    app.control.purge()  # messages left by earlier runs are not this test's
+    purge_queues()  # messages left by earlier runs are not this test's
     log = tmp_path / "worker.log"
     env = {
         **os.environ,
