@@ -148,9 +148,12 @@ REDIS_URL = os.getenv("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
+            # Django's Redis backend, reusing its clients, and an unreachable Redis is a miss,
+            # not a 500: pages are rendered from the database until it is back.
             "BACKEND": "curation.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "curation"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
@@ -286,6 +289,16 @@ NCBI_RATE_LIMIT = env_int("NCBI_RATE_LIMIT", 0) or None
 NCBI_IDCONV_URL = os.getenv(
     "NCBI_IDCONV_URL", "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles/"
 )
+# Tasks that call NCBI retry a failed run (NCBI kept failing: 429, 5xx, timeouts, cut
+# answers) after NCBI_RETRY_BACKOFF seconds, doubling up to NCBI_RETRY_BACKOFF_MAX, at most
+# NCBI_MAX_RETRIES times; each run's client tries NCBI_ATTEMPTS times, NCBI_TIMEOUT seconds
+# each. The fault tests shrink these to see many rounds of an outage in seconds.
+NCBI_MAX_RETRIES = env_int("NCBI_MAX_RETRIES", 5)
+NCBI_RETRY_BACKOFF = env_int("NCBI_RETRY_BACKOFF", 60)
+NCBI_RETRY_BACKOFF_MAX = env_int("NCBI_RETRY_BACKOFF_MAX", 3600)
+NCBI_RETRY_JITTER = env_bool("NCBI_RETRY_JITTER", True)
+NCBI_ATTEMPTS = env_int("NCBI_ATTEMPTS", 5)
+NCBI_TIMEOUT = env_int("NCBI_TIMEOUT", 30)
 # References are fetched again when their metadata is older than this (retractions appear late).
 REFERENCE_REFRESH_DAYS = env_int("REFERENCE_REFRESH_DAYS", 30)
 

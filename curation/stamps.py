@@ -33,10 +33,13 @@ import os
 import threading
 import time
 
+from curation.redis_cache import UNREACHABLE
+
 logger = logging.getLogger(__name__)
 
 MIRROR_SECONDS = 10
 RETRY_SECONDS = 1
+LISTEN_SECONDS = 1
 
 # KEYS: the sequence, then the stamps. ARGV: value, expiry in seconds, channel, the keys as named
 # in messages (JSON). Returns the sequence number of this bump.
@@ -81,7 +84,11 @@ class StampMirror:
         epoch = self.epoch
         self.round_trips += 1
         full = [self.backend.make_and_validate_key(key) for key in keys]
-        sequence, *values = self.backend.redis().mget([self.sequence_key, *full])
+        try:
+            sequence, *values = self.backend.redis().mget([self.sequence_key, *full])
+        except UNREACHABLE as error:  # a miss, as for the cache itself (curation.redis_cache)
+            logger.warning("page stamps not read: Redis is unreachable (%s)", error)
+            return {}
         found = {
             key: int(value) for key, value in zip(keys, values, strict=True) if value is not None
         }
@@ -91,10 +98,14 @@ class StampMirror:
     def bump(self, keys, value, timeout):
         """Set every key to `value` for `timeout` seconds and tell every mirror."""
         full = [self.backend.make_and_validate_key(key) for key in keys]
-        sequence = self.backend.redis(write=True).eval(
-            BUMP, 1 + len(full), self.sequence_key, *full,
-            value, int(timeout), self.channel, json.dumps(list(keys)),
-        )  # fmt: skip
+        try:
+            sequence = self.backend.redis(write=True).eval(
+                BUMP, 1 + len(full), self.sequence_key, *full,
+                value, int(timeout), self.channel, json.dumps(list(keys)),
+            )  # fmt: skip
+        except UNREACHABLE as error:  # skipped, as a cache write is (curation.redis_cache)
+            logger.warning("page stamps not bumped: Redis is unreachable (%s)", error)
+            return
         self._keep(int(sequence), dict.fromkeys(keys, value), epoch=self.epoch)
 
     def clear(self):
@@ -142,7 +153,11 @@ class StampMirror:
             try:
                 pubsub = self.pubsub = self.backend.redis().pubsub()
                 pubsub.subscribe(self.channel)
-                for message in pubsub.listen():
+                while self.pid == pid:
+                    # Polled rather than listen(): the pool's socket timeout would end a quiet wait.
+                    message = pubsub.get_message(timeout=LISTEN_SECONDS)
+                    if message is None:
+                        continue
                     if message["type"] == "subscribe":
                         failing = False
                         with self.lock:

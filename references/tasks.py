@@ -21,10 +21,10 @@ NCBI_TASK_OPTIONS = {
     "acks_late": True,
     "reject_on_worker_lost": True,  # a worker killed mid-fetch hands the batch back to the broker
     "autoretry_for": (TransientError,),
-    "max_retries": 5,
-    "retry_backoff": 60,
-    "retry_backoff_max": 3600,
-    "retry_jitter": True,
+    "max_retries": settings.NCBI_MAX_RETRIES,
+    "retry_backoff": settings.NCBI_RETRY_BACKOFF,
+    "retry_backoff_max": settings.NCBI_RETRY_BACKOFF_MAX,
+    "retry_jitter": settings.NCBI_RETRY_JITTER,
     # A backstop per worker; the shared limiter in the client keeps all workers together in line.
     "rate_limit": f"{ncbi_rate()}/s",
     "soft_time_limit": 600,
@@ -34,8 +34,15 @@ NCBI_TASK_OPTIONS = {
 
 @shared_task(**NCBI_TASK_OPTIONS)
 def fetch_references(reference_ids):
-    counts = fetching.fetch_references(reference_ids, client=EutilsClient.from_settings())
+    counts = fetching.fetch_references(reference_ids, client=ncbi_client())
     return dict(counts)
+
+
+def ncbi_client():
+    """The E-utilities client of the NCBI tasks, with the attempts and timeout of the settings."""
+    return EutilsClient.from_settings(
+        max_attempts=settings.NCBI_ATTEMPTS, timeout=settings.NCBI_TIMEOUT
+    )
 
 
 @shared_task

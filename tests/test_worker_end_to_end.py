@@ -1,8 +1,8 @@
 """A real Celery worker process, on the configured broker (Redis in CI, a folder locally),
-fetches references created in the database from the E-utilities stand-in."""
+fetches references created in the database from the E-utilities stand-in. Workers killed
+mid-batch are in test_faults_worker_kill.py."""
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -13,9 +13,9 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 
-from curation.celery import app
 from references.models import Reference
 from tests.eutils_helpers import running_standin
+from tests.fault_helpers import purge_queues
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,19 +38,6 @@ def wait_for(condition, what, worker_log, timeout=90):
         time.sleep(0.1)
 
 
-def pool_children(pid):
-    """PIDs of the processes whose parent is `pid` (the prefork pool of a worker)."""
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            children.append(int(stat.parent.name))
-    return children
-
-
 @pytest.fixture
 def standin():
     with running_standin() as standin:
@@ -59,7 +46,7 @@ def standin():
 
 @pytest.fixture
 def worker(standin, tmp_path):
-    app.control.purge()  # messages left by earlier runs are not this test's
+    purge_queues()  # messages left by earlier runs are not this test's
     log = tmp_path / "worker.log"
     env = {
         **os.environ,
@@ -111,21 +98,3 @@ def test_references_created_in_one_transaction_are_fetched_by_a_worker(worker, s
     assert status_of(unknown.pk) == "not_found"
     efetches = [r for r in standin.requests if r.path.endswith("efetch.fcgi")]
     assert len(efetches) == 1  # one transaction, one task, one batch
-
-
-def test_a_worker_killed_mid_fetch_loses_nothing(worker, standin):
-    standin.fail("timeout", times=1, hold=120)  # the first efetch hangs until released
-    reference = Reference.objects.create(pmid=35649368)
-    wait_for(lambda: standin.requests, "the worker to send its efetch", worker.log)
-
-    (child,) = pool_children(worker.pid)
-    os.kill(child, signal.SIGKILL)
-    standin.reset()  # drop the hung connection; the next answers are good
-
-    wait_for(
-        lambda: status_of(reference.pk) == "fetched",
-        "the redelivered task to fetch the reference",
-        worker.log,
-    )
-    assert Reference.objects.filter(pmid=35649368).count() == 1
-    assert "WorkerLostError" in worker.log.read_text() or "exited with" in worker.log.read_text()
