@@ -70,6 +70,18 @@ class ReferenceQuerySet(models.QuerySet):
         """Fetchable references waiting for their first fetch."""
         return self.fetchable().filter(fetch_status=Reference.FetchStatus.PENDING)
 
+    def awaiting_fetch(self):
+        """Pending references, and those whose every fetch so far failed, up to MAX_ATTEMPTS.
+
+        A task gives up after its retries, but an NCBI outage may last longer: the
+        beat job queues these again, so no reference is left behind by one.
+        """
+        never_fetched = models.Q(fetch_status=Reference.FetchStatus.FAILED, fetched_at__isnull=True)
+        return self.fetchable().filter(
+            models.Q(fetch_status=Reference.FetchStatus.PENDING)
+            | (never_fetched & models.Q(fetch_attempts__lt=Reference.MAX_ATTEMPTS))
+        )
+
     def stale(self, days):
         cutoff = timezone.now() - timedelta(days=days)
         return self.filter(pmid__isnull=False, fetched_at__lt=cutoff)
@@ -147,6 +159,10 @@ class Reference(models.Model):
         FETCHED = "fetched", "fetched"
         NOT_FOUND = "not_found", "not found"
         FAILED = "failed", "failed"
+
+    # Failed fetches after which the beat job stops queueing a never-fetched reference again
+    # (every ten minutes: about 8 hours of NCBI failing). The admin's refetch still can.
+    MAX_ATTEMPTS = 50
 
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ARTICLE)
     pmid = models.PositiveBigIntegerField("PMID", null=True, blank=True, unique=True)

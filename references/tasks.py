@@ -47,8 +47,8 @@ def ncbi_client():
 
 @shared_task
 def fetch_pending():
-    """Queue every reference still waiting for its first fetch."""
-    return queue_fetches(Reference.objects.pending())
+    """Queue every reference still waiting for its first fetch, or failing to get one."""
+    return queue_fetches(Reference.objects.awaiting_fetch())
 
 
 @shared_task

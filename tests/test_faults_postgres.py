@@ -92,6 +92,8 @@ def test_postgresql_restarted_under_gunicorn_and_a_worker_is_survived_without_re
             assert status in (500, 503), (path, status, body[-2000:])
             assert "Traceback" not in body and "OperationalError" not in body, body[-2000:]
             assert "127.0.0.1" not in body, body[-2000:]
+        status, body = get(f"{web.url}/api/v1/claims/")
+        assert status == 503 and json.loads(body)["code"] == "unavailable", body[-2000:]
         status, checks = health(web.url)
         assert (status, checks["database"]) == (503, "unavailable"), logs(web)
         assert checks["cache"] == checks["broker"] == "ok"

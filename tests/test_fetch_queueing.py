@@ -66,3 +66,22 @@ def test_pending_and_stale_tasks_queue_batches_of_200(sent, settings):
     )
     assert tasks.refresh_stale() == 10
     assert [len(batch) for batch in sent] == [10]
+
+
+def test_the_beat_job_queues_again_what_failed_before_any_fetch_succeeded(sent):
+    from references.models import Reference
+
+    waiting = make_reference(pmid=9822609, fetch_status="pending")
+    outage = make_reference(pmid=9822610, fetch_status="failed", fetch_attempts=6)
+    given_up = make_reference(
+        pmid=9822611, fetch_status="failed", fetch_attempts=Reference.MAX_ATTEMPTS
+    )
+    refresh_failed = make_reference(pmid=9822612, fetch_status="failed", fetch_attempts=1)
+    Reference.objects.filter(pk=refresh_failed.pk).update(fetched_at="2020-01-01T00:00Z")
+    make_reference(pmid=9822613, fetch_status="not_found")
+    sent.clear()
+
+    assert tasks.fetch_pending() == 2
+
+    assert sent == [[waiting.pk, outage.pk]]
+    assert given_up.pk not in sent[0]

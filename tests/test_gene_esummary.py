@@ -160,10 +160,11 @@ def test_a_symbol_another_gene_holds_is_a_failure_to_resolve_by_hand(client):
 def test_the_task_stores_a_transient_failure_and_raises_it_for_celery_to_retry(
     standin, settings, monkeypatch
 ):
-    settings.NCBI_EUTILS_URL = standin.eutils_url
-    fast = {"rate_limiter": CountingLimiter(), "max_attempts": 1}
+    settings.NCBI_EUTILS_URL, settings.NCBI_ATTEMPTS = standin.eutils_url, 1
     original = EutilsClient.from_settings
-    monkeypatch.setattr(EutilsClient, "from_settings", lambda **kw: original(**fast, **kw))
+    monkeypatch.setattr(
+        EutilsClient, "from_settings", lambda **kw: original(rate_limiter=CountingLimiter(), **kw)
+    )
     gene = Gene.objects.add_by_id(25)[0]
     standin.fail("status", status=502, times=1)
 

@@ -3,15 +3,22 @@
 A 400 for invalid input adds "errors", which names each bad field with its
 messages and codes (nested like the request body). Workflow refusals from the
 models keep their own code: Forbidden is a 403, Invalid a 400, Conflict and
-StaleVersion a 409.
+StaleVersion a 409. While the database is unreachable every request is a 503
+"unavailable" with Retry-After, and the error itself goes only to the log.
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from curation.models import WorkflowError
+
+logger = logging.getLogger(__name__)
 
 
 class WorkflowRefused(exceptions.APIException):
@@ -34,6 +41,10 @@ class Ambiguous(exceptions.APIException):
 
 
 def handle(exc, context):
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.error("API request failed: the database is unreachable", exc_info=exc)
+        detail = "The database is unavailable; try again in a minute."
+        return Response({"code": "unavailable", "detail": detail}, status=503, headers={"Retry-After": "30"})  # fmt: skip
     if isinstance(exc, WorkflowError):
         exc = WorkflowRefused(exc)
     elif isinstance(exc, Http404):
