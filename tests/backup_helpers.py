@@ -232,15 +232,15 @@ def postgres_database(prefix):
 
     server = urlsplit(postgres_server())
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = dict(
-        host=server.hostname,
-        port=server.port or 5432,
-        user=server.username or "postgres",
-        password=server.password,
-        dbname="postgres",
-        autocommit=True,
-        connect_timeout=10,
-    )
+    admin = {
+        "host": server.hostname,
+        "port": server.port or 5432,
+        "user": server.username or "postgres",
+        "password": server.password,
+        "dbname": "postgres",
+        "autocommit": True,
+        "connect_timeout": 10,
+    }
     with psycopg.connect(**admin) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     try:
