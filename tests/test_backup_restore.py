@@ -92,6 +92,10 @@ def test_a_release_restored_into_an_empty_database_answers_the_same(site, tmp_pa
     for path in paths:
         assert before[path][0] == 200, path
         assert comparable(path, after[path]) == comparable(path, before[path]), path
+    # A release of the restored database is the release it came from, file for file.
+    manage("release", str(tmp_path / "again"), database_url=empty_database)
+    for name in exports.EXPORTS:
+        assert (tmp_path / "again" / name).read_bytes() == (folder / name).read_bytes(), name
     # What the test looks at is really there.
     assert "IRF-7" in before["/genes/IRF7/"][1] and "IRF7X" in before["/genes/IRF7/"][1]
     assert "has been retracted" in before[f"/references/{site['retracted'].pk}/"][1]
