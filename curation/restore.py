@@ -52,6 +52,12 @@ READS = {"2"}
 NEEDED = ("genes.ndjson", "references.ndjson", "claims.ndjson")
 BATCH = 1000
 UNKNOWN_AUTHOR = "unknown-author"
+# The Gene JSON fields that are Gene columns as they are (names, links and times are not).
+GENE_COLUMNS = tuple(
+    (name, kind)
+    for name, kind in exports.GENE_FIELDS
+    if kind not in ("names", "path") and name not in ("replaced_by", "updated_at")
+)
 # Nullable text columns: a missing value is NULL, not "" (uniqueness applies where present).
 NULLABLE_TEXT = {"doi", "pmcid"}
 
@@ -245,15 +251,7 @@ class _Loader:
         Gene.objects.bulk_update([gene for gene, _ in replaced], ["replaced_by"], batch_size=BATCH)
 
     def _gene(self, row):
-        stored = {"url", "replaced_by", "updated_at"} | {
-            name for name, kind in exports.GENE_FIELDS if kind == "names"
-        }
-        values = {
-            name: _field(name, kind, row[name])
-            for name, kind in exports.GENE_FIELDS
-            if name not in stored
-        }
-        return Gene(**values)
+        return Gene(**{name: _field(name, kind, row[name]) for name, kind in GENE_COLUMNS})
 
     def _names(self, gene, row):
         names = [(name, GeneName.Kind.ALIAS, None) for name in row["aliases"]]
