@@ -1,6 +1,6 @@
 """Bulk exports of approved data, streamed as large byte chunks at database speed.
 
-Four exports, each a generator of bytes (`stream(name, since)`), used alike by
+Five exports, each a generator of bytes (`stream(name, since)`), used alike by
 the streaming views and by dated releases:
 
 - ``claims.ndjson``: one approved claim per line, the Claim JSON of DESIGN.md
@@ -10,6 +10,9 @@ the streaming views and by dated releases:
 - ``claims.tsv``: a header line, then one approved claim per row (COLUMNS).
 - ``generifs.tsv``: NCBI's ``generifs_basic`` layout, for the approved claims
   that cite at least one PubMed paper.
+- ``genes.ndjson``: every gene of the catalogue, one Gene JSON per line, with
+  what a gene page shows and what a restore needs (GENE_FIELDS): it lets a
+  release rebuild the public pages on its own (curation.restore).
 
 Formats, so that they round-trip:
 
@@ -44,7 +47,7 @@ from django.db import connection, models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from curation.models import Citation, Claim, Status
-from genes.models import Gene
+from genes.models import Gene, GeneName
 from references.models import JSON_FIELDS, Reference
 
 CHUNK_SIZE = 256 * 1024
@@ -98,6 +101,36 @@ def _reference_kind(name):
 # that an incremental pull can tell.
 REFERENCE_FIELDS = tuple((name, _reference_kind(name)) for name in (*JSON_FIELDS, "updated_at"))
 
+# The Gene JSON of DESIGN.md (as the API writes it, with the page's URL as a path), plus what
+# a restore needs to rebuild the catalogue: other catalogue fields, the names of discontinued
+# genes with their dates, the gene it was merged into, the fetch state, when it last changed.
+GENE_FIELDS = (
+    ("symbol", "value"),
+    ("name", "text"),
+    ("ncbi_gene_id", "id"),
+    ("hgnc_id", "text"),
+    ("aliases", "names"),
+    ("previous_symbols", "names"),
+    ("location", "text"),
+    ("description", "text"),
+    ("description_source", "text"),
+    ("uniprot_ids", "value"),
+    ("ensembl_id", "text"),
+    ("gene_type", "text"),
+    ("url", "path"),
+    ("gene_family", "text"),
+    ("chromosome", "text"),
+    ("mim_ids", "value"),
+    ("replaced_by", "id"),
+    ("discontinued_on", "date"),
+    ("discontinued_names", "names"),
+    ("fetch_status", "text"),
+    ("fetch_error", "text"),
+    ("fetched_at", "datetime"),
+    ("updated_at", "datetime"),
+)
+DISCONTINUED_KINDS = (GeneName.Kind.DISCONTINUED, GeneName.Kind.DISCONTINUED_ID)
+
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 PG_TIME_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'
 GENERIF_TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -130,6 +163,7 @@ EXPORTS = {
             "Approved claims citing PubMed papers, in NCBI's generifs_basic layout.",
             GENERIF_COLUMNS,
         ),
+        Export("genes.ndjson", NDJSON, "Every gene of the catalogue, one Gene JSON per line."),
     )
 }
 
@@ -201,6 +235,7 @@ def _tables():
         "citation": Citation._meta.db_table,
         "reference": Reference._meta.db_table,
         "gene": Gene._meta.db_table,
+        "name": GeneName._meta.db_table,
         "mentioned": Claim.mentioned_genes.through._meta.db_table,
         "user": Claim._meta.get_field("author").related_model._meta.db_table,
     }
@@ -354,11 +389,52 @@ def _select_references(since):
     return select, params
 
 
+def _select_genes(since):
+    t = _tables()
+
+    def names(kinds, value):
+        kinds = ", ".join(f"'{kind}'" for kind in kinds)
+        order = 'n.kind COLLATE "C", n.name COLLATE "C"'
+        return (
+            f"COALESCE((SELECT jsonb_agg({value} ORDER BY {order}) FROM {{name}} n"
+            f" WHERE n.gene_id = g.id AND n.kind IN ({kinds})), '[]'::jsonb)"
+        ).format(**t)
+
+    discontinued = _sql_object(
+        (
+            ("name", "n.name"),
+            ("kind", "n.kind"),
+            ("discontinued_on", _sql_value("n.discontinued_on", "date")),
+        )
+    )
+    pairs = []
+    for name, kind in GENE_FIELDS:
+        if name == "aliases":
+            value = names([GeneName.Kind.ALIAS], "n.name")
+        elif name == "previous_symbols":
+            value = names([GeneName.Kind.PREVIOUS], "n.name")
+        elif name == "discontinued_names":
+            value = names(DISCONTINUED_KINDS, discontinued)
+        elif name == "replaced_by":
+            value = "(SELECT r.ncbi_gene_id::text FROM {gene} r WHERE r.id = g.replaced_by_id)"
+        elif name == "url":
+            value = "'/genes/' || g.symbol || '/'"
+        else:
+            value = _sql_value(f"g.{name}", kind)
+        pairs.append((name, value.format(**t)))
+    where, params = "", []
+    if since is not None:
+        where, params = " WHERE g.updated_at >= %s", [since]
+    select = f"SELECT {_sql_object(pairs)}::text FROM {{gene}} g{where} ORDER BY g.ncbi_gene_id"
+    return select.format(**t), params
+
+
 SELECTS = {
     "claims.ndjson": _select_claims_json,
     "claims.tsv": _select_claims_tsv,
     "references.ndjson": _select_references,
     "generifs.tsv": _select_generifs,
+    "genes.ndjson": _select_genes,
 }
 
 
@@ -384,6 +460,15 @@ def exported_references(since=None):
         changed_claim = approved.filter(citations__reference=OuterRef("pk"), updated_at__gte=since)
         references = references.filter(Q(updated_at__gte=since) | Exists(changed_claim))
     return references.order_by("id")
+
+
+def exported_genes(since=None):
+    genes = Gene.objects.select_related("replaced_by").prefetch_related(
+        Prefetch("names", queryset=GeneName.objects.order_by())
+    )
+    if since is not None:
+        genes = genes.filter(updated_at__gte=since)
+    return genes.order_by("ncbi_gene_id")
 
 
 def _claims_with_citations(since):
@@ -416,6 +501,9 @@ def _lines(name, since):
     elif name == "claims.tsv":
         for claim in _claims_with_citations(since):
             yield tsv_line(claim_row(claim))
+    elif name == "genes.ndjson":
+        for gene in exported_genes(since).iterator(chunk_size=ORM_BATCH):
+            yield json_line(gene_json(gene))
     else:
         rows = (generif_row(claim) for claim in _generif_claims(since))
         yield from (tsv_line(row) for row in rows if row[2])
@@ -503,6 +591,29 @@ def claim_json(claim):
         "decided_at": _time(claim.decided_at),
         "updated_at": _time(claim.updated_at),
         "flags": claim.flags,
+    }
+
+
+def gene_json(gene):
+    names = sorted(gene.names.all(), key=lambda n: (n.kind, n.name))
+    values = {
+        "aliases": [n.name for n in names if n.kind == GeneName.Kind.ALIAS],
+        "previous_symbols": [n.name for n in names if n.kind == GeneName.Kind.PREVIOUS],
+        "discontinued_names": [
+            {
+                "name": n.name,
+                "kind": n.kind,
+                "discontinued_on": _python_value(n.discontinued_on, "date"),
+            }
+            for n in names
+            if n.kind in DISCONTINUED_KINDS
+        ],
+        "replaced_by": str(gene.replaced_by.ncbi_gene_id) if gene.replaced_by_id else None,
+        "url": gene.get_absolute_url(),
+    }
+    return {
+        name: values[name] if name in values else _python_value(getattr(gene, name), kind)
+        for name, kind in GENE_FIELDS
     }
 
 

@@ -1,6 +1,6 @@
 """Dated releases: every export written from one database snapshot, plus a manifest.
 
-A release is a folder named by its date (YYYY-MM-DD) holding the four exports
+A release is a folder named by its date (YYYY-MM-DD) holding the exports
 of curation.exports and ``manifest.json`` (date, schema version, and for each
 file its rows, bytes and sha256). All files are read in one transaction, so a
 reference cited by an exported claim is always in the same release: on
@@ -26,10 +26,16 @@ from django.utils import timezone
 
 from curation import exports
 
-SCHEMA_VERSION = "1"
+# 2: genes.ndjson joined the release, so that a release alone can rebuild the public pages.
+SCHEMA_VERSION = "2"
 MANIFEST = "manifest.json"
 RELEASE_NAME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-COUNTS = {"claims": "claims.ndjson", "references": "references.ndjson", "generifs": "generifs.tsv"}
+COUNTS = {
+    "claims": "claims.ndjson",
+    "references": "references.ndjson",
+    "generifs": "generifs.tsv",
+    "genes": "genes.ndjson",
+}
 
 
 class ReleaseError(Exception):

@@ -31,13 +31,19 @@ def test_release_writes_every_export_and_a_manifest_with_counts_sizes_and_checks
         assert entry["sha256"] == hashlib.sha256(content).hexdigest()
         assert content == b"".join(exports.stream(entry["name"]))
     approved = Claim.objects.public().count()
-    assert manifest["counts"] == {"claims": approved, "references": 3, "generifs": 2}
+    assert manifest["counts"] == {
+        "claims": approved,
+        "references": 3,
+        "generifs": 2,
+        "genes": 2,
+    }
     rows = {f["name"]: f["rows"] for f in manifest["files"]}
     assert rows == {
         "claims.ndjson": approved,
         "claims.tsv": approved,
         "references.ndjson": 3,
         "generifs.tsv": 2,
+        "genes.ndjson": 2,
     }
 
 
@@ -86,7 +92,7 @@ def test_the_nightly_task_publishes_todays_release_under_releases_dir(tmp_path, 
     counts = releases.publish_release()
 
     today = timezone.now().date().isoformat()
-    assert counts == {"claims": 3, "references": 3, "generifs": 2}
+    assert counts == {"claims": 3, "references": 3, "generifs": 2, "genes": 2}
     assert [m["name"] for m in releases.published()] == [today]
 
 

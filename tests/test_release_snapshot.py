@@ -86,7 +86,7 @@ def test_a_claim_approved_or_retired_while_a_release_is_written_changes_none_of_
     cited = {c["reference"]["id"] for claim in claims for c in claim["citations"]}
     assert {r["id"] for r in references} == cited
     assert retired_reference in cited
-    assert manifest["counts"] == {"claims": 2, "references": 2, "generifs": 2}
+    assert manifest["counts"] == {"claims": 2, "references": 2, "generifs": 2, "genes": 1}
     if connection.vendor == "postgresql":
         # The other connection did commit: the next release sees it.
         assert set(Claim.objects.public().values_list("pk", flat=True)) == {
