@@ -31,6 +31,7 @@ def test_the_list_shows_each_release_newest_first_with_its_counts_and_checksums(
     assert html.index("2025-01-31") < html.index("2025-01-30")
     manifest = releases.read_manifest(published / "2025-01-31")
     assert "3 claims, 3 references" in html
+    assert f"GeneRIFs, {manifest['counts']['genes']} genes" in html
     for entry in manifest["files"]:
         assert entry["sha256"] in html
         assert reverse("release-file", args=["2025-01-31", entry["name"]]) in html
