@@ -1,5 +1,8 @@
 """Benchmarks: ``python -m bench`` runs every registered one and prints one table.
 
+Each row may carry the least ratio an issue asks for (``target``): the table
+then says whether the run met it.
+
 A benchmark is a function of ``scale`` (1 for the real run; tests pass a small
 one) that returns a title, which says what was measured on what, and a list
 of Rows. Register it with ``@benchmark`` in a module of this package, and
@@ -20,6 +23,15 @@ class Row:
     unit: str
     baseline: float | None = None
     baseline_name: str = ""
+    target: float | None = None  # the least ratio an issue asks for, if it asks one
+
+    @property
+    def compared_with(self):
+        """What the baseline is, and whether the target is met."""
+        if self.target is None or self.ratio is None:
+            return self.baseline_name
+        verdict = "met" if self.ratio >= self.target else "NOT MET"
+        return f"{self.baseline_name}; target {self.target:.2f}x {verdict}"
 
     @property
     def ratio(self):
@@ -52,7 +64,7 @@ def table(results):
                     row.unit,
                     "" if row.baseline is None else _number(row.baseline),
                     "" if row.ratio is None else f"{row.ratio:.2f}x",
-                    row.baseline_name,
+                    row.compared_with,
                 ]
             )
     cells = [line for line in lines if len(line) > 1] + [list(header)]

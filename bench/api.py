@@ -92,7 +92,7 @@ def api_list_throughput(scale):
         f"{PAGE} per page, {result['queries']} queries a page; in-process WSGI, one client"
     )
     return title, [
-        Row(f"GET {LIST}", api, "pages/s", bare, "minimal Django view of the same page"),
+        Row(f"GET {LIST}", api, "pages/s", bare, "minimal Django view of the same page", 0.25),
         Row(
             f"GET {LIST}",
             api * PAGE,

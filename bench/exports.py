@@ -48,7 +48,7 @@ def exports_against_psql(scale):
             if prepared["vendor"] == "postgresql":
                 theirs = psql_seconds(env, name)
                 rows += [
-                    Row(f"{name}", count / ours["seconds"], "rows/s", count / theirs, PSQL),
+                    Row(f"{name}", count / ours["seconds"], "rows/s", count / theirs, PSQL, 0.5),
                     Row(f"{name}", megabytes / ours["seconds"], "MB/s", megabytes / theirs, PSQL),
                 ]
             else:

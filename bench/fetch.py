@@ -37,6 +37,13 @@ def fetch_throughput(scale):
         f"{len(pmids)} PMIDs per request, rate limit {RATE}/s"
     )
     return title, [
-        Row("efetch requests", requests / elapsed, "requests/s", RATE, "the rate-limit ceiling"),
+        Row(
+            "efetch requests",
+            requests / elapsed,
+            "requests/s",
+            RATE,
+            "the rate-limit ceiling",
+            target=0.9,
+        ),  # fmt: skip
         Row("records fetched", records / elapsed, "records/s"),
     ]

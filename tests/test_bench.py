@@ -52,7 +52,7 @@ def test_bench_prints_one_table_of_the_parser_against_biopython_and_the_fetch_ra
 
     fetch_rows = [ROW.fullmatch(line) or line for line in fetch_lines]
     assert fetch_rows[0]["name"] == "efetch requests"
-    assert fetch_rows[0]["of"] == "the rate-limit ceiling"
+    assert re.fullmatch(r"the rate-limit ceiling; target 0\.90x (met|NOT MET)", fetch_rows[0]["of"])
     assert fetch_lines[1].split()[:3] == ["records", "fetched", fetch_lines[1].split()[2]]
 
 
@@ -61,3 +61,13 @@ def test_a_row_without_a_baseline_has_no_ratio():
     assert lines[1] == "Title"
     assert lines[2].split() == ["alone", "12.5", "ms"]
     assert lines[3].split() == ["against", "3.00", "s", "1.50", "2.00x", "other"]
+
+
+def test_a_row_with_a_target_says_whether_the_run_met_it():
+    met, missed = (
+        Row("fast", 6.0, "/s", 2.0, "floor", target=2.5),
+        Row("slow", 1.0, "/s", 2.0, "floor", target=0.9),
+    )
+    lines = table([("Title", [met, missed])])
+    assert lines[2].split()[-4:] == ["floor;", "target", "2.50x", "met"]
+    assert lines[3].split()[-5:] == ["floor;", "target", "0.90x", "NOT", "MET"]
