@@ -204,6 +204,8 @@ class LoadTest:
         if not (cached / "staticfiles.json").is_file():
             self.manage("collectstatic", "--noinput", "-v", "0")
             cached.parent.mkdir(parents=True, exist_ok=True)
+            for old in cached.parent.iterdir():  # collected from sources since changed
+                shutil.rmtree(old, ignore_errors=True)
             try:
                 self.static_root.rename(cached)
             except OSError:  # another run stored it first, or another file system
@@ -500,8 +502,15 @@ def tail(path, lines=40):
         return ""
 
 
+def stop(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 def main(argv=None):
     args = parse_args(argv)
+    # A plain `kill` (a CI timeout) still runs the teardown: the stack's processes have
+    # sessions of their own and would outlive this one.
+    signal.signal(signal.SIGTERM, stop)
     test = LoadTest(args)
     try:
         test.set_up()

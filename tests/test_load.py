@@ -10,19 +10,27 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def test_short_load_run_answers_no_5xx_and_shows_every_approved_claim(tmp_path):
     command = [sys.executable, "-m", "loadtest.run", "--seconds", "20", "--users", "10"]
-    result = subprocess.run(
+    process = subprocess.Popen(
         [*command, "--output", str(tmp_path)],
         cwd=BASE_DIR,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=300,
     )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-6000:]
+    try:
+        out, err = process.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        process.terminate()  # SIGTERM: the run stops its stack and drops its database
+        out, err = process.communicate(timeout=60)
+        pytest.fail(f"the load test ran over 300 s\n{out[-4000:]}{err[-6000:]}")
+    assert process.returncode == 0, out[-4000:] + err[-6000:]
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["ok"]
     assert report["five_xx"] == 0
