@@ -35,12 +35,13 @@ refusals = Counter()  # "name code" -> count, for the expected refusals
 outcomes = Counter()  # what the writers did: claims created, approvals, skips...
 approved = []  # ids of the claims whose approval answered 200
 requests_made = 0
-environment = None
+locust_environment = None
 
 
 @events.init.add_listener
 def on_init(environment, **kwargs):
-    globals()["environment"] = environment
+    global locust_environment
+    locust_environment = environment
 
 
 @events.request.add_listener
@@ -51,7 +52,7 @@ def on_request(name, response, exception, **kwargs):
     requests_made += 1
     if requests_made == int(os.environ.get("LOAD_MAX_REQUESTS", "0") or 0):
         # Quit from a greenlet of its own: this one belongs to a user the runner stops.
-        gevent.spawn(environment.runner.quit)
+        gevent.spawn(locust_environment.runner.quit)
 
 
 def summary(entry, seconds):
@@ -68,7 +69,7 @@ def summary(entry, seconds):
 
 @events.quitting.add_listener
 def on_quitting(environment, **kwargs):
-    # Read at quitting, once every user has stopped: the CSV files are written earlier.
+    # Read at quitting, once every user has stopped (locust writes its CSV files before).
     stats = environment.stats
     seconds = max(0.001, (stats.total.last_request_timestamp or 0) - stats.total.start_time)
     results = {
