@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run up test lint format bench install clean
+.PHONY: run up test lint format bench load install clean
 
 install: $(STAMP)
 
@@ -47,6 +47,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The load test: the production stack (as `make up`) on a database of its own, under locust
+# readers, curators and reviewers; fails on any 5xx or lost approval. Report in test-output/load/.
+load: $(STAMP)
+	$(BIN)/python -m loadtest.run --seconds $${LOAD_SECONDS:-60} --users $${LOAD_USERS:-20}
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
