@@ -8,10 +8,13 @@ and can rewrite a terminal that prints an export. Tab, line feed and carriage re
 import re
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-MESSAGE = "Remove the control characters (such as NUL or ESC): they cannot be stored."
+# NUL is left to the validator every Django and DRF CharField already has (its own error
+# code, "null_characters_not_allowed"); addresses have no such validator, so they check it here.
+CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS_OR_NUL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+MESSAGE = "Remove the control characters (such as ESC): they have no place in the text."
 
 
 def reject_control_characters(value):
@@ -20,20 +23,23 @@ def reject_control_characters(value):
 
 
 class ControlCharacterMiddleware:
-    """400 for an address whose path or query string holds control characters.
-
-    Views pass these values to queries, where a NUL would be a database error (a 500).
+    """A page's address with control characters: 404 in its path (no page has such a name),
+    400 in its query string. Views pass these values to queries, where a NUL is a database
+    error. The API is left to its filters and serializers, which name the bad field in JSON.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        values = [request.path_info, *request.GET]
-        values += [value for _, listed in request.GET.lists() for value in listed]
-        if any(CONTROL_CHARACTERS.search(value) for value in values):
-            detail = "The address holds control characters (such as NUL)."
-            if request.path_info.startswith("/api/"):
-                return JsonResponse({"code": "control_characters", "detail": detail}, status=400)
-            return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
+        if request.path_info.startswith("/api/"):
+            return self.get_response(request)
+        if CONTROL_CHARACTERS_OR_NUL.search(request.path_info):
+            raise Http404("No page has control characters in its address.")
+        query = [*request.GET, *(value for _, values in request.GET.lists() for value in values)]
+        if any(CONTROL_CHARACTERS_OR_NUL.search(value) for value in query):
+            return HttpResponseBadRequest(
+                "The query string holds control characters (such as NUL).",
+                content_type="text/plain; charset=utf-8",
+            )
         return self.get_response(request)
