@@ -16,11 +16,12 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        logged_in = request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META
+        # The path first: reading request.user reads the session, which adds "Vary: Cookie",
+        # and public pages must stay the same for everyone.
         if (
-            logged_in
-            and request.path_info.startswith(ACTIVE_PREFIXES)
+            request.path_info.startswith(ACTIVE_PREFIXES)
             and not response.has_header("Cache-Control")
+            and ("HTTP_AUTHORIZATION" in request.META or request.user.is_authenticated)
         ):
             add_never_cache_headers(response)
         return response

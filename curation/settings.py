@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # A NUL in an address would reach a query and PostgreSQL (SECURITY.md): a 400 instead.
+    # A NUL in a page address would reach a query and PostgreSQL: a 404 or 400 instead.
     "curation.validators.ControlCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
