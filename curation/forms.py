@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from curation.models import Action, Citation, Claim, StaleVersion
+from curation.validators import reject_control_characters
 
 # The model refuses these without a comment too; asking up front on the form
 # means a bulk action reports a missing comment once, not once per claim.
@@ -14,6 +15,8 @@ EDIT_FIELDS = ["section", "text", "evidence_type", "organism"]
 
 class ClaimTextField(forms.CharField):
     """Browsers send CRLF line ends, the text is stored with LF: an untouched text is unchanged."""
+
+    default_validators = [reject_control_characters]
 
     def to_python(self, value):
         return super().to_python(value).replace("\r\n", "\n")
@@ -50,7 +53,7 @@ class CitationInlineForm(forms.ModelForm):
     position = forms.IntegerField(
         required=False,
         min_value=0,
-        widget=forms.NumberInput(attrs={"style": "width: 4em"}),
+        widget=forms.NumberInput(attrs={"class": "vIntegerField"}),  # no inline style (CSP)
         help_text="Blank: after the others.",
     )
 
@@ -59,13 +62,21 @@ class CitationInlineForm(forms.ModelForm):
         fields = ["position", "reference", "stance", "locator", "quote"]
         widgets = {"quote": forms.TextInput(attrs={"size": 40})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("locator", "quote"):
+            self.fields[name].validators.append(reject_control_characters)
+
 
 class DecisionForm(forms.Form):
     comment = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"})
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"}),
+        validators=[reject_control_characters],
     )
     override_reason = forms.CharField(
         required=False,
+        validators=[reject_control_characters],
         widget=forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}),
         help_text="Only to approve although a cited reference is unresolved or retracted: say why.",
     )

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from curation.models import Citation, Claim, EvidenceType, Section
+from curation.validators import reject_control_characters
 from genes.models import Gene, GeneName
 from references.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from references.models import JSON_FIELDS, Reference
@@ -25,6 +26,12 @@ class Text(serializers.CharField):
 
     def to_representation(self, value):
         return None if value in (None, "") else str(value)
+
+
+class PlainText(serializers.CharField):
+    """Text a person typed: control characters are refused (curation.validators)."""
+
+    default_validators = [reject_control_characters]
 
 
 class Author(serializers.Serializer):
@@ -335,15 +342,15 @@ class CitationInput(serializers.Serializer):
     url = serializers.URLField(
         required=False, max_length=500, help_text="A database entry or web page (with a title)."
     )
-    title = serializers.CharField(required=False, max_length=1000)
+    title = PlainText(required=False, max_length=1000)
     kind = serializers.ChoiceField(
         [Reference.Kind.DATABASE, Reference.Kind.WEB],
         required=False,
         help_text="For a {url, title} reference; web by default.",
     )
     stance = serializers.ChoiceField(Citation.Stance.choices, default=Citation.Stance.SUPPORTS)
-    locator = serializers.CharField(required=False, allow_blank=True, max_length=128)
-    quote = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    locator = PlainText(required=False, allow_blank=True, max_length=128)
+    quote = PlainText(required=False, allow_blank=True, max_length=2000)
 
     IDENTIFIERS = {"pmid": normalize_pmid, "doi": normalize_doi, "pmcid": normalize_pmcid}
 
@@ -389,14 +396,14 @@ class ClaimContentInput(serializers.Serializer):
     """What a curator writes in a claim; shared by creating and editing."""
 
     section = serializers.ChoiceField(Section.choices, required=False)
-    text = serializers.CharField(required=False, max_length=20000)
+    text = PlainText(required=False, max_length=20000)
     evidence_type = serializers.ChoiceField(EvidenceType.choices, required=False, allow_blank=True)
-    organism = serializers.CharField(required=False, allow_blank=True, max_length=128)
+    organism = PlainText(required=False, allow_blank=True, max_length=128)
     mentioned_genes = serializers.ListField(
         child=GeneByName(), required=False, max_length=100, help_text="Symbols or aliases."
     )
     references = CitationInput(many=True, required=False, max_length=100)
-    comment = serializers.CharField(
+    comment = PlainText(
         required=False, allow_blank=True, max_length=5000, help_text="For the history."
     )
 
@@ -426,7 +433,7 @@ class ClaimContentInput(serializers.Serializer):
 
 class ClaimCreateInput(ClaimContentInput):
     gene = GeneByName(help_text="Symbol or alias, any case.")
-    text = serializers.CharField(max_length=20000)
+    text = PlainText(max_length=20000)
 
 
 class ClaimEditInput(ClaimContentInput):
@@ -436,7 +443,7 @@ class ClaimEditInput(ClaimContentInput):
 
 
 class ActionInput(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    comment = PlainText(required=False, allow_blank=True, default="", max_length=5000)
     version = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -445,7 +452,7 @@ class ActionInput(serializers.Serializer):
 
 
 class ApproveInput(ActionInput):
-    override_reason = serializers.CharField(
+    override_reason = PlainText(
         required=False,
         allow_blank=True,
         default="",
@@ -455,4 +462,4 @@ class ApproveInput(ActionInput):
 
 
 class ReviseInput(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    comment = PlainText(required=False, allow_blank=True, default="", max_length=5000)
