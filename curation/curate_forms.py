@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
 
 from curation.forms import ClaimTextField
 from curation.models import OPEN, Claim, EvidenceType, Section, Status
@@ -155,8 +156,9 @@ class ClaimForm(forms.Form):
         data = super().clean()
         gene, text = data.get("gene"), (data.get("text") or "").strip()
         if gene and text:
-            same = Claim.objects.filter(
-                gene=gene, text__iexact=text, status__in=[*OPEN, Status.APPROVED]
+            # LOWER() = rather than iexact: SQLite's LIKE refuses patterns of over 50,000 bytes.
+            same = Claim.objects.annotate(lower_text=Lower("text")).filter(
+                gene=gene, lower_text=text.lower(), status__in=[*OPEN, Status.APPROVED]
             )
             if self.claim is not None:
                 # A revision starts as a copy of the claim it revises.

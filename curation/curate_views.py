@@ -38,7 +38,7 @@ from curation.models import (
     can_write,
 )
 from curation.templatetags.curate_tags import authors_short
-from genes.models import Gene
+from genes.models import NAME_MAX, Gene
 from references.identifiers import split_identifiers
 from references.models import Reference
 
@@ -273,7 +273,11 @@ def claim_action(request, pk, action):
         raise Http404
     claim = get_claim(request, pk)
     form = ActionForm(request.POST)
-    form.is_valid()  # every field is optional; the model method says what is missing
+    if not form.is_valid():  # every field is optional; the model method says what is missing
+        # Text that is there but refused (control characters, too long) stops the action.
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form[field].label}: {' '.join(errors)}")
+        return redirect(claim)
     try:
         shown = decide(claim, request.user, action, **form.cleaned_data)
     except WorkflowError as error:
@@ -317,7 +321,7 @@ def review_queue(request):
 def gene_search(request):
     """Genes whose symbol or a name starts with ?q=, for the claim form's search as you type."""
     q = request.GET.get("q", "").strip()
-    if not q:
+    if not q or len(q) > NAME_MAX:
         return JsonResponse({"genes": []})
     genes = (
         Gene.objects.filter(Q(symbol__istartswith=q) | Q(names__name_upper__startswith=q.upper()))

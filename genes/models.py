@@ -18,6 +18,10 @@ def placeholder_symbol(ncbi_gene_id):
     return f"LOC{ncbi_gene_id}"
 
 
+# The longest symbol or name stored (Gene.name); a longer one names no gene.
+NAME_MAX = 255
+
+
 class GeneQuerySet(models.QuerySet):
     def current(self):
         """Genes that were not merged into another (withdrawn ones are kept, they have no successor)."""
@@ -37,7 +41,7 @@ class GeneQuerySet(models.QuerySet):
         Gene ID are names of the gene that replaced them.
         """
         name = (name or "").strip()
-        if not name:
+        if not name or len(name) > NAME_MAX:  # longer than any stored name: nothing to find
             return self.none()
         genes = self.current()
         by_symbol = genes.filter(symbol__iexact=name)

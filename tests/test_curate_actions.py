@@ -122,6 +122,19 @@ def test_approve_with_a_comment(client, curator, reviewer, gene):
     assert claim.events.last().comment == "Nicely put."
 
 
+def test_a_refused_comment_stops_the_decision_and_says_why(client, curator, reviewer, gene):
+    claim = make_submitted_claim(curator, gene=gene)
+    client.force_login(reviewer)
+
+    response = act(client, claim, "approve", comment="Fine\x1b[31m by me.")
+
+    assert response.status_code == 302
+    ((level, text),) = messages_of(response)
+    assert level == "error" and text.startswith("Comment: ")
+    claim.refresh_from_db()
+    assert claim.status == Status.SUBMITTED
+
+
 @pytest.mark.parametrize("action", ["reject", "retire"])
 def test_reject_and_retire_need_a_comment(client, curator, reviewer, gene, action):
     claim = (
