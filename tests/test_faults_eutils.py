@@ -124,8 +124,9 @@ def test_ncbi_failing_for_a_long_time_loses_nothing_and_the_worker_backs_off(sta
         # 1, 2, 4, 4, 4... seconds apart, plus the time a failed request took: never hammering.
         assert 5 <= len(during) <= 10, gaps(times)
         spacing = gaps(times)
+        # Each gap also holds the failed request's own time (up to 2 s for a timeout), so the
+        # growth shows in the floors, not in gaps compared with each other.
         assert spacing[0] >= 0.9 and spacing[1] >= 1.8 and spacing[2] >= 3.6, spacing
-        assert spacing[1] > spacing[0] and spacing[2] > spacing[1], spacing
         assert all(0.9 <= gap <= 4 + 1 + 2.5 for gap in spacing), spacing
     assert everything.count() == 15
     for reference in everything:
