@@ -7,7 +7,6 @@ one), under a key prefix of its own, so it runs whatever cache the suite uses.
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -15,17 +14,10 @@ import pytest
 
 from curation.redis_cache import RedisCache
 from curation.stamps import StampMirror
+from tests.fault_helpers import wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 REDIS = os.getenv("REDIS_URL") or "redis://127.0.0.1:6379/1"
-
-
-def wait_for(condition, what, timeout=10):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.005)
 
 
 @pytest.fixture
