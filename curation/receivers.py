@@ -6,7 +6,7 @@ from curation import cache as page_cache
 from curation.models import Claim, ReviewEvent, Status
 from genes.models import Gene, GeneName
 from genes.signals import catalogue_changed, gene_discontinued
-from references.models import Reference
+from references.models import FETCH_STATE_FIELDS, Reference
 from references.signals import reference_flagged
 
 
@@ -39,11 +39,9 @@ def flag_claims_about_discontinued_gene(sender, gene, replaced_by, **kwargs):
 
 
 # Cached public gene pages (curation.cache): retire a page when what it shows changes.
-# A save of only these fields (a failed fetch, a refresh that found nothing new) changes
-# nothing a public page shows.
-UNSHOWN_FIELDS = frozenset(
-    {"fetch_status", "fetch_error", "fetch_attempts", "fetched_at", "updated_at"}
-)
+# A save of only a fetch's own state (a failed fetch, a refresh that found nothing new)
+# changes nothing a public page shows; genes and references name those fields alike.
+UNSHOWN_FIELDS = frozenset(FETCH_STATE_FIELDS)
 
 
 def _shown(update_fields):

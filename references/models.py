@@ -66,10 +66,6 @@ class ReferenceQuerySet(models.QuerySet):
             | models.Q(pmcid__isnull=False)
         )
 
-    def pending(self):
-        """Fetchable references waiting for their first fetch."""
-        return self.fetchable().filter(fetch_status=Reference.FetchStatus.PENDING)
-
     def awaiting_fetch(self):
         """Pending references, and those whose every fetch so far failed, up to MAX_ATTEMPTS.
 
