@@ -73,7 +73,7 @@ def test_the_beat_job_queues_again_what_failed_before_any_fetch_succeeded(sent):
 
     waiting = make_reference(pmid=9822609, fetch_status="pending")
     outage = make_reference(pmid=9822610, fetch_status="failed", fetch_attempts=6)
-    given_up = make_reference(
+    make_reference(  # given up
         pmid=9822611, fetch_status="failed", fetch_attempts=Reference.MAX_ATTEMPTS
     )
     refresh_failed = make_reference(pmid=9822612, fetch_status="failed", fetch_attempts=1)
@@ -83,5 +83,4 @@ def test_the_beat_job_queues_again_what_failed_before_any_fetch_succeeded(sent):
 
     assert tasks.fetch_pending() == 2
 
-    assert sent == [[waiting.pk, outage.pk]]
-    assert given_up.pk not in sent[0]
+    assert sent == [[waiting.pk, outage.pk]]  # not the given-up, refreshed or not-found ones
