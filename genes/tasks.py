@@ -4,12 +4,13 @@ from celery import shared_task
 
 from genes import fetching
 from genes.models import Gene
-from references.tasks import NCBI_TASK_OPTIONS, ncbi_client, queue_in_batches
+from references.eutils import EutilsClient
+from references.tasks import NCBI_TASK_OPTIONS, queue_in_batches
 
 
 @shared_task(**NCBI_TASK_OPTIONS)
 def fetch_genes(gene_ids):
-    counts = fetching.fetch_genes(gene_ids, client=ncbi_client())
+    counts = fetching.fetch_genes(gene_ids, client=EutilsClient.from_settings())
     return dict(counts)
 
 

@@ -171,6 +171,8 @@ class EutilsClient:
             "tool": settings.NCBI_TOOL,
             "email": settings.NCBI_EMAIL,
             "api_key": api_key,
+            "max_attempts": settings.NCBI_ATTEMPTS,
+            "timeout": settings.NCBI_TIMEOUT,
             **overrides,
         }
         if "rate_limiter" not in options:

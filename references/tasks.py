@@ -34,15 +34,8 @@ NCBI_TASK_OPTIONS = {
 
 @shared_task(**NCBI_TASK_OPTIONS)
 def fetch_references(reference_ids):
-    counts = fetching.fetch_references(reference_ids, client=ncbi_client())
+    counts = fetching.fetch_references(reference_ids, client=EutilsClient.from_settings())
     return dict(counts)
-
-
-def ncbi_client():
-    """The E-utilities client of the NCBI tasks, with the attempts and timeout of the settings."""
-    return EutilsClient.from_settings(
-        max_attempts=settings.NCBI_ATTEMPTS, timeout=settings.NCBI_TIMEOUT
-    )
 
 
 @shared_task
