@@ -6,6 +6,7 @@ Every process is stopped by the context manager or fixture that started it.
 """
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -206,6 +207,12 @@ def get(url, timeout=10, headers=None):
             return e.code, e.read().decode(errors="replace")
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return None, ""
+
+
+def health(url):
+    """(status, checks) of the site's /healthz; (None, None) when nothing answers."""
+    status, body = get(url + "/healthz")
+    return status, json.loads(body)["checks"] if status else None
 
 
 def run_manage(env, *args, timeout=120):

@@ -7,8 +7,6 @@ the queue is gone, and the beat job fetch_pending (the safety net for pending
 references) queues those references again.
 """
 
-import json
-
 import pytest
 
 from curation.celery import app
@@ -25,6 +23,7 @@ from tests.fault_helpers import (
     free_port,
     gated_standin,
     get,
+    health,
     logs,
     running,
     start_gunicorn,
@@ -59,11 +58,6 @@ def send(redis_server, task, *args):
     """Queue `task` on the private Redis, as the web processes and beat would."""
     with app.connection_for_write(redis_server.url) as connection:
         task.apply_async(args=args, connection=connection)
-
-
-def health(url):
-    status, body = get(url + "/healthz")
-    return status, json.loads(body)["checks"] if status else None
 
 
 def fetched(ids):
