@@ -21,6 +21,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+from bench.process import environment
 from references.standin import Standin, load_idconv_articles
 from tests.eutils_helpers import NCBI_FIXTURES, PUBMED_FIXTURES
 
@@ -158,19 +159,15 @@ def running(*processes):
 
 
 def app_env(**overrides):
-    """The environment of a web or worker process: production-like, DEBUG off."""
-    env = {
-        **os.environ,
-        "DEBUG": "0",
+    """The environment of a web or worker process: the benchmarks' production-like one
+    (DEBUG off), on loopback, with persistent database connections as in production."""
+    defaults = {
         "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "STATIC_MANIFEST": "0",
         "DATABASE_CONN_MAX_AGE": "60",
         "PYTHONUNBUFFERED": "1",
     }
-    env.update({name: str(value) for name, value in overrides.items()})
-    return env
+    return environment(**defaults | {name: str(value) for name, value in overrides.items()})
 
 
 def start_worker(env, log_dir, name="worker"):
