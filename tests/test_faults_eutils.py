@@ -24,6 +24,7 @@ from tests.fault_helpers import (
     efetches,
     gated_standin,
     purge_queues,
+    running,
     start_worker,
     suite_database_url,
     synthetic_pmids,
@@ -85,8 +86,7 @@ def test_ncbi_failing_for_a_long_time_loses_nothing_and_the_worker_backs_off(sta
         NCBI_IDCONV_URL=standin.idconv_url,
         **SCHEDULE,
     )
-    worker = start_worker(env, tmp_path)
-    try:
+    with running(start_worker(env, tmp_path)) as (worker,):
         with transaction.atomic():  # one task for the new references
             new = [Reference.objects.create(pmid=p).pk for p in NEW]
         assert refresh_stale() == len(STORED)  # one task for the stored ones
@@ -115,8 +115,6 @@ def test_ncbi_failing_for_a_long_time_loses_nothing_and_the_worker_backs_off(sta
             worker,
             timeout=4 * WINDOW + 40,
         )
-    finally:
-        worker.stop()
 
     for pmids in (NEW, STORED):
         times = requests_for(standin, pmids)
