@@ -170,6 +170,16 @@ def app_env(**overrides):
     return environment(**defaults | {name: str(value) for name, value in overrides.items()})
 
 
+def suite_env(standin, **overrides):
+    """`app_env` on the suite's test database, with `standin` as NCBI."""
+    return app_env(
+        DATABASE_URL=suite_database_url(),
+        NCBI_EUTILS_URL=standin.eutils_url,
+        NCBI_IDCONV_URL=standin.idconv_url,
+        **overrides,
+    )
+
+
 def start_worker(env, log_dir, name="worker"):
     """A Celery worker on both queues, one pool process, as the Procfile's but in one."""
     command = [

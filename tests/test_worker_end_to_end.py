@@ -8,12 +8,11 @@ from django.db import transaction
 from references.models import Reference
 from tests.eutils_helpers import running_standin
 from tests.fault_helpers import (
-    app_env,
     efetches,
     purge_queues,
     running,
     start_worker,
-    suite_database_url,
+    suite_env,
     wait_for,
 )
 
@@ -29,12 +28,7 @@ def standin():
 @pytest.fixture
 def worker(standin, tmp_path):
     purge_queues()  # messages left by earlier runs are not this test's
-    env = app_env(
-        DATABASE_URL=suite_database_url(),
-        NCBI_EUTILS_URL=standin.eutils_url,
-        NCBI_IDCONV_URL=standin.idconv_url,
-    )
-    with running(start_worker(env, tmp_path, "e2e")) as (worker,):
+    with running(start_worker(suite_env(standin), tmp_path, "e2e")) as (worker,):
         yield worker
 
 
