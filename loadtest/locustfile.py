@@ -84,7 +84,6 @@ def on_quitting(environment, **kwargs):
         "refusals": refusals,
         "outcomes": outcomes,
         "approved": approved,
-        "requests": requests_made,
     }
     Path(os.environ["LOAD_RESULTS"]).write_text(json.dumps(results, indent=1))
 

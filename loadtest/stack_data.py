@@ -68,10 +68,7 @@ def facts():
         citations__claim__author__username__startswith=PREFIX
     ).distinct()
     return {
-        "approved": [
-            {"id": c.pk, "gene": c.gene.symbol, "status": c.status, "author": c.author_id}
-            for c in approved
-        ],
+        "approved": [{"id": c.pk, "gene": c.gene.symbol} for c in approved],
         "references": [
             {"id": r.pk, "pmid": r.pmid and str(r.pmid), "fetch_status": r.fetch_status}
             for r in cited.order_by("pk")

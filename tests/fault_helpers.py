@@ -6,6 +6,7 @@ Every process is stopped by the context manager or fixture that started it.
 """
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -20,6 +21,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+from bench.process import environment
 from references.standin import Standin, load_idconv_articles
 from tests.eutils_helpers import NCBI_FIXTURES, PUBMED_FIXTURES
 
@@ -157,19 +159,25 @@ def running(*processes):
 
 
 def app_env(**overrides):
-    """The environment of a web or worker process: production-like, DEBUG off."""
-    env = {
-        **os.environ,
-        "DEBUG": "0",
+    """The environment of a web or worker process: the benchmarks' production-like one
+    (DEBUG off), on loopback, with persistent database connections as in production."""
+    defaults = {
         "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "STATIC_MANIFEST": "0",
         "DATABASE_CONN_MAX_AGE": "60",
         "PYTHONUNBUFFERED": "1",
     }
-    env.update({name: str(value) for name, value in overrides.items()})
-    return env
+    return environment(**defaults | {name: str(value) for name, value in overrides.items()})
+
+
+def suite_env(standin, **overrides):
+    """`app_env` on the suite's test database, with `standin` as NCBI."""
+    return app_env(
+        DATABASE_URL=suite_database_url(),
+        NCBI_EUTILS_URL=standin.eutils_url,
+        NCBI_IDCONV_URL=standin.idconv_url,
+        **overrides,
+    )
 
 
 def start_worker(env, log_dir, name="worker"):
@@ -206,6 +214,12 @@ def get(url, timeout=10, headers=None):
             return e.code, e.read().decode(errors="replace")
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return None, ""
+
+
+def health(url):
+    """(status, checks) of the site's /healthz; (None, None) when nothing answers."""
+    status, body = get(url + "/healthz")
+    return status, json.loads(body)["checks"] if status else None
 
 
 def run_manage(env, *args, timeout=120):

@@ -20,12 +20,12 @@ from references.models import Reference
 from references.tasks import refresh_stale
 from tests.factories import make_reference
 from tests.fault_helpers import (
-    app_env,
     efetches,
     gated_standin,
     purge_queues,
+    running,
     start_worker,
-    suite_database_url,
+    suite_env,
     synthetic_pmids,
     wait_for,
 )
@@ -79,14 +79,7 @@ def test_ncbi_failing_for_a_long_time_loses_nothing_and_the_worker_backs_off(sta
     standin.fail("truncate", seconds=4 * WINDOW)
     outage_end = outage_start + 4 * WINDOW
 
-    env = app_env(
-        DATABASE_URL=suite_database_url(),
-        NCBI_EUTILS_URL=standin.eutils_url,
-        NCBI_IDCONV_URL=standin.idconv_url,
-        **SCHEDULE,
-    )
-    worker = start_worker(env, tmp_path)
-    try:
+    with running(start_worker(suite_env(standin, **SCHEDULE), tmp_path)) as (worker,):
         with transaction.atomic():  # one task for the new references
             new = [Reference.objects.create(pmid=p).pk for p in NEW]
         assert refresh_stale() == len(STORED)  # one task for the stored ones
@@ -115,8 +108,6 @@ def test_ncbi_failing_for_a_long_time_loses_nothing_and_the_worker_backs_off(sta
             worker,
             timeout=4 * WINDOW + 40,
         )
-    finally:
-        worker.stop()
 
     for pmids in (NEW, STORED):
         times = requests_for(standin, pmids)

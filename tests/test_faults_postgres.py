@@ -18,6 +18,7 @@ from tests.fault_helpers import (
     app_env,
     gated_standin,
     get,
+    health,
     logs,
     run_manage,
     running,
@@ -51,11 +52,6 @@ def postgres(tmp_path):
 def standin():
     with gated_standin() as standin:
         yield standin
-
-
-def health(url):
-    status, body = get(url + "/healthz")
-    return status, json.loads(body)["checks"] if status else None
 
 
 def fetch_status(web, pmid):

@@ -7,8 +7,6 @@ the queue is gone, and the beat job fetch_pending (the safety net for pending
 references) queues those references again.
 """
 
-import json
-
 import pytest
 
 from curation.celery import app
@@ -19,17 +17,17 @@ from references.tasks import fetch_pending, fetch_references
 from tests.factories import make_approved_claim, make_gene, make_user
 from tests.fault_helpers import (
     PrivateRedis,
-    app_env,
     create_groups,
     efetches,
     free_port,
     gated_standin,
     get,
+    health,
     logs,
     running,
     start_gunicorn,
     start_worker,
-    suite_database_url,
+    suite_env,
     synthetic_pmids,
     wait_for,
 )
@@ -61,11 +59,6 @@ def send(redis_server, task, *args):
         task.apply_async(args=args, connection=connection)
 
 
-def health(url):
-    status, body = get(url + "/healthz")
-    return status, json.loads(body)["checks"] if status else None
-
-
 def fetched(ids):
     return Reference.objects.filter(pk__in=ids, fetch_status="fetched").count()
 
@@ -95,13 +88,7 @@ def test_redis_restarted_under_gunicorn_and_a_worker_loses_no_page_and_no_work(
         [r.pk for r in Reference.objects.bulk_create(Reference(pmid=p) for p in PMIDS[i : i + 10])]
         for i in (0, 10, 20)
     )
-    env = app_env(
-        DATABASE_URL=suite_database_url(),
-        REDIS_URL=redis_server.url,
-        CELERY_BROKER_URL=redis_server.url,
-        NCBI_EUTILS_URL=standin.eutils_url,
-        NCBI_IDCONV_URL=standin.idconv_url,
-    )
+    env = suite_env(standin, REDIS_URL=redis_server.url, CELERY_BROKER_URL=redis_server.url)
     web, worker = start_gunicorn(env, tmp_path), start_worker(env, tmp_path)
     with running(web, worker):
         wait_for(lambda: health(web.url)[0] == 200, "gunicorn to be healthy", web, worker)

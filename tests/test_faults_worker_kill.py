@@ -18,14 +18,13 @@ from references.models import Reference
 from references.tasks import fetch_pending
 from tests.factories import make_claim, make_user
 from tests.fault_helpers import (
-    app_env,
     create_groups,
     efetches,
     gated_standin,
     pool_children,
     purge_queues,
     start_worker,
-    suite_database_url,
+    suite_env,
     synthetic_pmids,
     wait_for,
 )
@@ -47,14 +46,6 @@ def curator(transactional_db):
     return make_user("carla", "curators")
 
 
-def worker_env(standin):
-    return app_env(
-        DATABASE_URL=suite_database_url(),
-        NCBI_EUTILS_URL=standin.eutils_url,
-        NCBI_IDCONV_URL=standin.idconv_url,
-    )
-
-
 def fetched(pmids):
     return Reference.objects.filter(pmid__in=pmids, fetch_status="fetched").count()
 
@@ -65,7 +56,7 @@ def test_a_worker_killed_mid_batch_finishes_it_after_restart_and_duplicates_noth
     purge_queues()
     standin.close()
     pmids = synthetic_pmids(BATCHES * BATCH)
-    first = start_worker(worker_env(standin), tmp_path, "first")
+    first = start_worker(suite_env(standin), tmp_path, "first")
     second = None
     try:
         # Each transaction's references go to the workers as one task: four batches of ten,
@@ -95,7 +86,7 @@ def test_a_worker_killed_mid_batch_finishes_it_after_restart_and_duplicates_noth
         first.popen.wait(timeout=10)
         standin.release_waiting()
 
-        second = start_worker(worker_env(standin), tmp_path, "second")
+        second = start_worker(suite_env(standin), tmp_path, "second")
         standin.open()
         assert fetch_pending() == BATCH  # what beat runs every ten minutes
         wait_for(lambda: fetched(pmids) == len(pmids), "every reference to be fetched", second)
