@@ -59,7 +59,10 @@ class StampMirror:
     def __init__(self, backend, name="genepage"):
         self.backend = backend  # a curation.redis_cache.RedisCache
         self.sequence_key = backend.make_and_validate_key(f"{name}:sequence")
-        self.channel = backend.make_and_validate_key(f"{name}:bumps")
+        # Keys live in one database of the server, but channels are server-wide: the channel
+        # names the database, or sites sharing a server would take each other's stamps.
+        db = backend.redis().connection_pool.connection_kwargs.get("db", 0)
+        self.channel = backend.make_and_validate_key(f"{name}:bumps:db{db}")
         self.lock = threading.Lock()
         self.entries = {}  # key -> (value, sequence, expires at)
         self.epoch = 0  # changes whenever the mirror is emptied

@@ -69,6 +69,31 @@ def test_a_bump_by_another_mirror_arrives_without_a_round_trip(prefix, subscribe
     assert there.round_trips == trips
 
 
+def test_mirrors_on_other_databases_of_the_server_take_none_of_its_bumps(prefix, subscribed_mirror):
+    here = subscribed_mirror(prefix)
+    elsewhere = StampMirror(RedisCache(other_database(REDIS), {"KEY_PREFIX": prefix}))
+    elsewhere.read(["warm-up"])
+    wait_for(lambda: elsewhere.listening, "the other database's mirror to subscribe")
+    try:
+        elsewhere.bump(["gene"], 1, 60)
+        assert here.read(["gene"]) == {}
+        here.bump(["gene"], 2, 60)
+        elsewhere.bump(["gene"], 3, 60)  # published after here's bump, and ignored by here
+
+        wait_for(lambda: elsewhere.read(["gene"]) == {"gene": 3}, "its own bump")
+        here.bump(["other"], 4, 60)  # a message here sees, so anything sent before has arrived
+        wait_for(lambda: "other" in here.entries, "here's own message")
+        assert here.read(["gene"]) == {"gene": 2}
+    finally:
+        elsewhere.close()
+
+
+def other_database(url):
+    """The same Redis server, another of its numbered databases."""
+    base, db = url.rsplit("/", 1)
+    return f"{base}/{(int(db or 0) + 1) % 16}"
+
+
 def test_a_bump_by_another_process_reaches_this_one(prefix, subscribed_mirror):
     mirror = subscribed_mirror(prefix)
     mirror.bump(["gene"], 1, 60)
