@@ -30,7 +30,6 @@ What a release does not say is filled in the same way every time, and said:
   it stays resolved; one with a PMID, DOI or PMCID is still fetched later.
 """
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -110,24 +109,18 @@ def verify_release(folder):
 def _verify_file(folder, name, entry):
     if "/" in name or name.startswith("."):
         raise RestoreError(f"The manifest names {name!r}, which is not a file of a release.")
-    digest, size, lines = hashlib.sha256(), 0, 0
     try:
         with open(folder / name, "rb") as f:
-            while chunk := f.read(exports.CHUNK_SIZE):
-                digest.update(chunk)
-                size += len(chunk)
-                lines += chunk.count(b"\n")
+            found = releases.measure(name, iter(lambda: f.read(exports.CHUNK_SIZE), b""))
     except FileNotFoundError:
         raise RestoreError(f"{name} is listed in the manifest but missing.") from None
-    export = exports.EXPORTS.get(name)
-    rows = lines - (1 if export and export.header else 0)
     problems = []
-    if digest.hexdigest() != entry.get("sha256"):
-        problems.append(f"sha256 {digest.hexdigest()} is not the manifest's {entry.get('sha256')}")
-    if size != entry.get("bytes"):
-        problems.append(f"{size} bytes, the manifest says {entry.get('bytes')}")
-    if rows != entry.get("rows"):
-        problems.append(f"{rows} rows, the manifest says {entry.get('rows')}")
+    if found["sha256"] != entry.get("sha256"):
+        problems.append(f"sha256 {found['sha256']} is not the manifest's {entry.get('sha256')}")
+    if found["bytes"] != entry.get("bytes"):
+        problems.append(f"{found['bytes']} bytes, the manifest says {entry.get('bytes')}")
+    if found["rows"] != entry.get("rows"):
+        problems.append(f"{found['rows']} rows, the manifest says {entry.get('rows')}")
     if problems:
         raise RestoreError(
             f"{name} does not match the manifest ({'; '.join(problems)}): it was changed or "
