@@ -57,8 +57,6 @@ GENE_COLUMNS = tuple(
     for name, kind in exports.GENE_FIELDS
     if kind not in ("names", "path") and name not in ("replaced_by", "updated_at")
 )
-# Nullable text columns: a missing value is NULL, not "" (uniqueness applies where present).
-NULLABLE_TEXT = {"doi", "pmcid"}
 
 
 class RestoreError(Exception):
@@ -190,10 +188,11 @@ def _date(value):
     return date.fromisoformat(value) if value else None
 
 
-def _field(name, kind, value):
+def _field(model, name, kind, value):
     """A stored value from its JSON (the inverse of exports._python_value)."""
     if kind == "text":
-        return value if value is not None or name in NULLABLE_TEXT else ""
+        # A nullable text column (a DOI) keeps NULL: uniqueness applies where present.
+        return value if value is not None or model._meta.get_field(name).null else ""
     if kind == "id":
         return None if value is None else int(value)
     if kind == "date":
@@ -244,7 +243,7 @@ class _Loader:
         Gene.objects.bulk_update([gene for gene, _ in replaced], ["replaced_by"], batch_size=BATCH)
 
     def _gene(self, row):
-        return Gene(**{name: _field(name, kind, row[name]) for name, kind in GENE_COLUMNS})
+        return Gene(**{name: _field(Gene, name, kind, row[name]) for name, kind in GENE_COLUMNS})
 
     def _names(self, gene, row):
         names = [(name, GeneName.Kind.ALIAS, None) for name in row["aliases"]]
@@ -276,7 +275,7 @@ class _Loader:
 
     def _reference(self, row):
         values = {
-            name: _field(name, kind, row[name])
+            name: _field(Reference, name, kind, row[name])
             for name, kind in exports.REFERENCE_FIELDS
             if name != "updated_at"
         }
