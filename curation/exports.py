@@ -390,15 +390,13 @@ def _select_references(since):
 
 
 def _select_genes(since):
-    t = _tables()
-
     def names(kinds, value):
         kinds = ", ".join(f"'{kind}'" for kind in kinds)
         order = 'n.kind COLLATE "C", n.name COLLATE "C"'
         return (
             f"COALESCE((SELECT jsonb_agg({value} ORDER BY {order}) FROM {{name}} n"
             f" WHERE n.gene_id = g.id AND n.kind IN ({kinds})), '[]'::jsonb)"
-        ).format(**t)
+        )
 
     discontinued = _sql_object(
         (
@@ -407,26 +405,23 @@ def _select_genes(since):
             ("discontinued_on", _sql_value("n.discontinued_on", "date")),
         )
     )
-    pairs = []
-    for name, kind in GENE_FIELDS:
-        if name == "aliases":
-            value = names([GeneName.Kind.ALIAS], "n.name")
-        elif name == "previous_symbols":
-            value = names([GeneName.Kind.PREVIOUS], "n.name")
-        elif name == "discontinued_names":
-            value = names(DISCONTINUED_KINDS, discontinued)
-        elif name == "replaced_by":
-            value = "(SELECT r.ncbi_gene_id::text FROM {gene} r WHERE r.id = g.replaced_by_id)"
-        elif name == "url":
-            value = "'/genes/' || g.symbol || '/'"
-        else:
-            value = _sql_value(f"g.{name}", kind)
-        pairs.append((name, value.format(**t)))
+    # As gene_json: these fields, then each other one from its column (tables named at the end).
+    values = {
+        "aliases": names([GeneName.Kind.ALIAS], "n.name"),
+        "previous_symbols": names([GeneName.Kind.PREVIOUS], "n.name"),
+        "discontinued_names": names(DISCONTINUED_KINDS, discontinued),
+        "replaced_by": "(SELECT r.ncbi_gene_id::text FROM {gene} r WHERE r.id = g.replaced_by_id)",
+        "url": "'/genes/' || g.symbol || '/'",
+    }
+    pairs = [
+        (name, values[name] if name in values else _sql_value(f"g.{name}", kind))
+        for name, kind in GENE_FIELDS
+    ]
     where, params = "", []
     if since is not None:
         where, params = " WHERE g.updated_at >= %s", [since]
     select = f"SELECT {_sql_object(pairs)}::text FROM {{gene}} g{where} ORDER BY g.ncbi_gene_id"
-    return select.format(**t), params
+    return select.format(**_tables()), params
 
 
 SELECTS = {

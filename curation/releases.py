@@ -88,19 +88,33 @@ def write_release(outdir, *, date=None):
 
 def _write_export(folder, name):
     export = exports.EXPORTS[name]
-    digest = hashlib.sha256()
-    size = lines = 0
     with open(folder / name, "wb") as out:
-        for chunk in exports.stream(name):
-            out.write(chunk)
-            digest.update(chunk)
-            size += len(chunk)
-            lines += chunk.count(b"\n")
+        measured = measure(name, _written(out, exports.stream(name)))
     return {
         "name": name,
         "content_type": export.content_type,
         "description": export.description,
-        "rows": lines - (1 if export.header else 0),
+        **measured,
+    }
+
+
+def _written(out, chunks):
+    for chunk in chunks:
+        out.write(chunk)
+        yield chunk
+
+
+def measure(name, chunks):
+    """The rows, bytes and sha256 of the file `name` made of `chunks`, as a manifest gives them."""
+    export = exports.EXPORTS.get(name)
+    digest = hashlib.sha256()
+    size = lines = 0
+    for chunk in chunks:
+        digest.update(chunk)
+        size += len(chunk)
+        lines += chunk.count(b"\n")
+    return {
+        "rows": lines - (1 if export and export.header else 0),
         "bytes": size,
         "sha256": digest.hexdigest(),
     }

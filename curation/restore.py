@@ -30,7 +30,6 @@ What a release does not say is filled in the same way every time, and said:
   it stays resolved; one with a PMID, DOI or PMCID is still fetched later.
 """
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -58,8 +57,6 @@ GENE_COLUMNS = tuple(
     for name, kind in exports.GENE_FIELDS
     if kind not in ("names", "path") and name not in ("replaced_by", "updated_at")
 )
-# Nullable text columns: a missing value is NULL, not "" (uniqueness applies where present).
-NULLABLE_TEXT = {"doi", "pmcid"}
 
 
 class RestoreError(Exception):
@@ -110,24 +107,18 @@ def verify_release(folder):
 def _verify_file(folder, name, entry):
     if "/" in name or name.startswith("."):
         raise RestoreError(f"The manifest names {name!r}, which is not a file of a release.")
-    digest, size, lines = hashlib.sha256(), 0, 0
     try:
         with open(folder / name, "rb") as f:
-            while chunk := f.read(exports.CHUNK_SIZE):
-                digest.update(chunk)
-                size += len(chunk)
-                lines += chunk.count(b"\n")
+            found = releases.measure(name, iter(lambda: f.read(exports.CHUNK_SIZE), b""))
     except FileNotFoundError:
         raise RestoreError(f"{name} is listed in the manifest but missing.") from None
-    export = exports.EXPORTS.get(name)
-    rows = lines - (1 if export and export.header else 0)
     problems = []
-    if digest.hexdigest() != entry.get("sha256"):
-        problems.append(f"sha256 {digest.hexdigest()} is not the manifest's {entry.get('sha256')}")
-    if size != entry.get("bytes"):
-        problems.append(f"{size} bytes, the manifest says {entry.get('bytes')}")
-    if rows != entry.get("rows"):
-        problems.append(f"{rows} rows, the manifest says {entry.get('rows')}")
+    if found["sha256"] != entry.get("sha256"):
+        problems.append(f"sha256 {found['sha256']} is not the manifest's {entry.get('sha256')}")
+    if found["bytes"] != entry.get("bytes"):
+        problems.append(f"{found['bytes']} bytes, the manifest says {entry.get('bytes')}")
+    if found["rows"] != entry.get("rows"):
+        problems.append(f"{found['rows']} rows, the manifest says {entry.get('rows')}")
     if problems:
         raise RestoreError(
             f"{name} does not match the manifest ({'; '.join(problems)}): it was changed or "
@@ -197,10 +188,11 @@ def _date(value):
     return date.fromisoformat(value) if value else None
 
 
-def _field(name, kind, value):
+def _field(model, name, kind, value):
     """A stored value from its JSON (the inverse of exports._python_value)."""
     if kind == "text":
-        return value if value is not None or name in NULLABLE_TEXT else ""
+        # A nullable text column (a DOI) keeps NULL: uniqueness applies where present.
+        return value if value is not None or model._meta.get_field(name).null else ""
     if kind == "id":
         return None if value is None else int(value)
     if kind == "date":
@@ -251,7 +243,7 @@ class _Loader:
         Gene.objects.bulk_update([gene for gene, _ in replaced], ["replaced_by"], batch_size=BATCH)
 
     def _gene(self, row):
-        return Gene(**{name: _field(name, kind, row[name]) for name, kind in GENE_COLUMNS})
+        return Gene(**{name: _field(Gene, name, kind, row[name]) for name, kind in GENE_COLUMNS})
 
     def _names(self, gene, row):
         names = [(name, GeneName.Kind.ALIAS, None) for name in row["aliases"]]
@@ -283,7 +275,7 @@ class _Loader:
 
     def _reference(self, row):
         values = {
-            name: _field(name, kind, row[name])
+            name: _field(Reference, name, kind, row[name])
             for name, kind in exports.REFERENCE_FIELDS
             if name != "updated_at"
         }

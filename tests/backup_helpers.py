@@ -20,6 +20,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tests.fault_helpers import suite_database_url
+
 ROOT = Path(__file__).resolve().parent.parent
 # The shared server, when the suite itself runs on SQLite.
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -216,12 +218,11 @@ def helper(*args, database_url):
 
 
 def postgres_server():
-    """The URL of the PostgreSQL server the suite uses, else the shared one on 127.0.0.1:5432."""
-    from django.conf import settings
+    """The URL of the suite's PostgreSQL database, else of the shared server on 127.0.0.1:5432."""
+    from django.db import connection
 
-    url = os.environ.get("DATABASE_URL", "")
-    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        return url
+    if connection.vendor == "postgresql":
+        return suite_database_url()
     return DEFAULT_POSTGRES
 
 

@@ -23,7 +23,6 @@ from datetime import date
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -40,15 +39,14 @@ from tests.backup_helpers import (
     postgres_database,
     reference_paths,
 )
+from tests.export_helpers import no_throttle_left_over  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def site():
-    cache.clear()  # the export allowance of the test client's address starts unused
-    yield build_site()
-    cache.clear()
+    return build_site()
 
 
 @pytest.fixture
