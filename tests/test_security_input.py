@@ -58,6 +58,21 @@ def claim_form(value):
     return {"gene": "IRF7", "section": "summary", "text": "IRF7 binds DNA.", **value}
 
 
+def admin_claim_form(value):
+    """The admin's change form, with both inlines' management forms: without them it is
+    refused before any field is validated."""
+    return {
+        "text": "IRF7 binds DNA.",
+        "section": "summary",
+        "seen_version": 1,
+        "citations-TOTAL_FORMS": 0,
+        "citations-INITIAL_FORMS": 0,
+        "events-TOTAL_FORMS": 0,
+        "events-INITIAL_FORMS": 0,
+        **value,
+    }
+
+
 # Each surface: (method, URL with {draft}/{submitted}, user, body builder or query parameter).
 FORMS = {
     "new claim: text": ("/curate/claims/new/", "curator", lambda v: claim_form({"text": v})),
@@ -97,13 +112,7 @@ FORMS = {
     "admin claim: text": (
         "/admin/curation/claim/{draft}/change/",
         "admin",
-        lambda v: {
-            "text": v,
-            "section": "summary",
-            "seen_version": 1,
-            "citations-TOTAL_FORMS": 0,
-            "citations-INITIAL_FORMS": 0,
-        },
+        lambda v: admin_claim_form({"text": v}),
     ),
     "admin decide: comment": (
         "/admin/curation/claim/{submitted}/decide/request_changes/",
