@@ -36,6 +36,7 @@ class ClaimAdminForm(forms.ModelForm):
     class Meta:
         model = Claim
         fields = ["gene", *EDIT_FIELDS, "mentioned_genes"]
+        field_classes = {"organism": PlainTextField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

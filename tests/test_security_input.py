@@ -114,6 +114,11 @@ FORMS = {
         "admin",
         lambda v: admin_claim_form({"text": v}),
     ),
+    "admin claim: organism": (
+        "/admin/curation/claim/{draft}/change/",
+        "admin",
+        lambda v: admin_claim_form({"organism": v}),
+    ),
     "admin decide: comment": (
         "/admin/curation/claim/{submitted}/decide/request_changes/",
         "admin",
