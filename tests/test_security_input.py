@@ -10,13 +10,12 @@ wherever they are shown.
 import json
 
 import pytest
-from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
 
 from curation.models import Claim, ReviewEvent, Status
 from references.models import Reference
 from tests.api_helpers import api, unthrottled  # noqa: F401
-from tests.factories import make_claim, make_submitted_claim
+from tests.factories import make_claim, make_submitted_claim, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unthrottled")]
 
@@ -38,11 +37,9 @@ HOSTILE = {**MARKUP, **CONTROL, **HUGE}
 @pytest.fixture
 def setting(gene, curator, reviewer, admin):
     """What every surface needs: a draft by the curator and a submitted claim to decide on."""
-    author = User.objects.create_user("alice", password="pw-alice")
-    author.groups.set(curator.groups.all())
     return {
         "draft": make_claim(curator, gene=gene),
-        "submitted": make_submitted_claim(author, gene=gene),
+        "submitted": make_submitted_claim(make_user("alice", "curators"), gene=gene),
         "curator": curator,
         "reviewer": reviewer,
         "admin": admin,
