@@ -6,9 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 
-from curation.forms import ClaimTextField
+from curation.forms import ClaimTextField, PlainTextField
 from curation.models import OPEN, Claim, EvidenceType, Section, Status
-from curation.validators import reject_control_characters
 from genes.models import Gene
 from references.identifiers import parse_identifier, split_identifiers
 from references.models import Reference
@@ -56,10 +55,9 @@ class ClaimForm(forms.Form):
     evidence_type = forms.ChoiceField(
         choices=[("", "—"), *EvidenceType.choices], required=False, label="Evidence type"
     )
-    organism = forms.CharField(
+    organism = PlainTextField(
         max_length=128,
         required=False,
-        validators=[reject_control_characters],
         help_text="Where the evidence comes from, e.g. Homo sapiens.",
     )
     text = ClaimTextField(widget=forms.Textarea(attrs={"rows": 6, "cols": 80}))
@@ -184,16 +182,8 @@ class ClaimForm(forms.Form):
 class ActionForm(forms.Form):
     """A decision or move on a claim. The model method says what is missing (a comment...)."""
 
-    comment = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[reject_control_characters],
-    )
-    override_reason = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        validators=[reject_control_characters],
-    )
+    comment = PlainTextField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    override_reason = PlainTextField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     # The version the page showed: acting on a claim changed since is refused.
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

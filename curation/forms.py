@@ -13,10 +13,14 @@ COMMENT_REQUIRED = {Action.REJECT, Action.REQUEST_CHANGES, Action.RETIRE}
 EDIT_FIELDS = ["section", "text", "evidence_type", "organism"]
 
 
-class ClaimTextField(forms.CharField):
-    """Browsers send CRLF line ends, the text is stored with LF: an untouched text is unchanged."""
+class PlainTextField(forms.CharField):
+    """Text a person typed: control characters are refused (curation.validators)."""
 
     default_validators = [reject_control_characters]
+
+
+class ClaimTextField(PlainTextField):
+    """Browsers send CRLF line ends, the text is stored with LF: an untouched text is unchanged."""
 
     def to_python(self, value):
         return super().to_python(value).replace("\r\n", "\n")
@@ -32,6 +36,7 @@ class ClaimAdminForm(forms.ModelForm):
     class Meta:
         model = Claim
         fields = ["gene", *EDIT_FIELDS, "mentioned_genes"]
+        field_classes = {"organism": PlainTextField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,22 +66,15 @@ class CitationInlineForm(forms.ModelForm):
         model = Citation
         fields = ["position", "reference", "stance", "locator", "quote"]
         widgets = {"quote": forms.TextInput(attrs={"size": 40})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("locator", "quote"):
-            self.fields[name].validators.append(reject_control_characters)
+        field_classes = {"locator": PlainTextField, "quote": PlainTextField}
 
 
 class DecisionForm(forms.Form):
-    comment = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"}),
-        validators=[reject_control_characters],
+    comment = PlainTextField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"})
     )
-    override_reason = forms.CharField(
+    override_reason = PlainTextField(
         required=False,
-        validators=[reject_control_characters],
         widget=forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}),
         help_text="Only to approve although a cited reference is unresolved or retracted: say why.",
     )

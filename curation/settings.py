@@ -365,7 +365,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): scripts and styles only from our own static files,
 # never inline, so injected markup cannot run. The one exception is the API docs page
-# (Swagger UI), whose inline start-up script and style carry a per-request nonce
+# (Swagger UI), whose inline start-up script carries a per-request nonce
 # (curation/api/urls.py). JSON-LD <script type="application/ld+json"> is data, not run.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

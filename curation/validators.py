@@ -27,8 +27,9 @@ def reject_control_characters(value):
 
 class ControlCharacterMiddleware:
     """A page's address with control characters: 404 in its path (no page has such a name),
-    400 in its query string, as is a query string over QUERY_STRING_MAX bytes. Views pass these values to queries, where a NUL is a database
-    error. The API is left to its filters and serializers, which name the bad field in JSON.
+    400 in its query string, as is a query string over QUERY_STRING_MAX bytes. Views pass
+    these values to queries, where a NUL is a database error. The API is left to its filters
+    and serializers, which name the bad field in JSON.
     """
 
     def __init__(self, get_response):

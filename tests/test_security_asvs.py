@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import get_resolver
 from rest_framework.parsers import JSONParser
 
+from tests.api_helpers import api
 from tests.test_security_urls import walk
 
 pytestmark = pytest.mark.django_db
@@ -114,8 +115,6 @@ def test_pages_for_a_logged_in_user_are_not_stored_by_caches(client, curator, pa
 
 
 def test_an_api_answer_to_a_token_is_not_stored_by_caches(curator):
-    from tests.api_helpers import api
-
     response = api(curator).get("/api/v1/claims/")
 
     assert "no-store" in response["Cache-Control"]
@@ -157,8 +156,6 @@ def test_the_api_parses_json_only():
 
 
 def test_a_multipart_upload_to_the_api_is_refused(curator):
-    from tests.api_helpers import api
-
     response = api(curator).post(
         "/api/v1/claims/",
         {"gene": "IRF7", "file": ("x.txt", b"data")},

@@ -4,12 +4,11 @@ Every page is loaded with a listener for `securitypolicyviolation` events (added
 Playwright, which the policy does not govern) and with the console recorded.
 """
 
-import importlib
-
 import pytest
-from django.apps import apps
 
 from tests.factories import make_approved_claim, make_gene, make_user
+from tests.fault_helpers import create_groups
+from tests.test_browser_curation import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,17 +37,8 @@ def assert_no_violation(page):
 
 @pytest.fixture
 def people():
-    # A transactional test starts from a flushed database: create the groups the migration makes.
-    importlib.import_module("curation.migrations.0002_groups").create_groups(apps, None)
+    create_groups()  # a transactional test starts from a flushed database
     return make_user("carla", "curators"), make_user("rita", "reviewers")
-
-
-def log_in(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-" + username)
-    page.click("button:has-text('Log in')")
-    page.wait_for_url(live_server.url + "/curate/")
 
 
 def test_the_gene_page_shows_its_claims_without_a_violation(live_server, watched, people):

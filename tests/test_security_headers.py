@@ -30,25 +30,24 @@ def policy(response):
     return dict(directive.split(" ", 1) for directive in directives if directive)
 
 
-@pytest.fixture
-def pages(client, curator, reviewer, admin, gene):
+# name: (the fixture of the user who asks, path)
+PAGES = {
+    "public gene page": (None, "/genes/IRF7/"),
+    "curator page": ("curator", "/curate/"),
+    "admin page": ("admin", "/admin/curation/claim/"),
+    "API response": (None, "/api/v1/genes/IRF7/"),
+    "export": (None, "/api/v1/export/claims.tsv"),
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_each_kind_of_page_carries_the_security_headers(
+    client, request, curator, reviewer, gene, name
+):
     make_approved_claim(curator, reviewer, gene=gene)
-    return {
-        "public gene page": (None, "/genes/IRF7/"),
-        "curator page": (curator, "/curate/"),
-        "admin page": (admin, "/admin/curation/claim/"),
-        "API response": (None, "/api/v1/genes/IRF7/"),
-        "export": (None, "/api/v1/export/claims.tsv"),
-    }
-
-
-@pytest.mark.parametrize(
-    "name", ["public gene page", "curator page", "admin page", "API response", "export"]
-)
-def test_each_kind_of_page_carries_the_security_headers(client, pages, name):
-    user, path = pages[name]
+    user, path = PAGES[name]
     if user is not None:
-        client.force_login(user)
+        client.force_login(request.getfixturevalue(user))
 
     response = client.get(path, secure=True)
 
@@ -88,9 +87,7 @@ def test_plain_http_is_redirected_to_https_under_production_settings(client, set
     assert response["Location"] == "https://testserver/genes/IRF7/"
 
 
-def test_no_template_has_an_inline_script_style_or_event_handler():
-    from django.conf import settings
-
+def test_no_template_has_an_inline_script_style_or_event_handler(settings):
     inline = re.compile(
         r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>|<style\b|\sstyle=|\son[a-z]+=",
         re.IGNORECASE,

@@ -10,13 +10,12 @@ wherever they are shown.
 import json
 
 import pytest
-from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
 
 from curation.models import Claim, ReviewEvent, Status
 from references.models import Reference
 from tests.api_helpers import api, unthrottled  # noqa: F401
-from tests.factories import make_claim, make_submitted_claim
+from tests.factories import make_claim, make_submitted_claim, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unthrottled")]
 
@@ -38,11 +37,9 @@ HOSTILE = {**MARKUP, **CONTROL, **HUGE}
 @pytest.fixture
 def setting(gene, curator, reviewer, admin):
     """What every surface needs: a draft by the curator and a submitted claim to decide on."""
-    author = User.objects.create_user("alice", password="pw-alice")
-    author.groups.set(curator.groups.all())
     return {
         "draft": make_claim(curator, gene=gene),
-        "submitted": make_submitted_claim(author, gene=gene),
+        "submitted": make_submitted_claim(make_user("alice", "curators"), gene=gene),
         "curator": curator,
         "reviewer": reviewer,
         "admin": admin,
@@ -56,6 +53,21 @@ def as_user(client, user):
 
 def claim_form(value):
     return {"gene": "IRF7", "section": "summary", "text": "IRF7 binds DNA.", **value}
+
+
+def admin_claim_form(value):
+    """The admin's change form, with both inlines' management forms: without them it is
+    refused before any field is validated."""
+    return {
+        "text": "IRF7 binds DNA.",
+        "section": "summary",
+        "seen_version": 1,
+        "citations-TOTAL_FORMS": 0,
+        "citations-INITIAL_FORMS": 0,
+        "events-TOTAL_FORMS": 0,
+        "events-INITIAL_FORMS": 0,
+        **value,
+    }
 
 
 # Each surface: (method, URL with {draft}/{submitted}, user, body builder or query parameter).
@@ -97,13 +109,12 @@ FORMS = {
     "admin claim: text": (
         "/admin/curation/claim/{draft}/change/",
         "admin",
-        lambda v: {
-            "text": v,
-            "section": "summary",
-            "seen_version": 1,
-            "citations-TOTAL_FORMS": 0,
-            "citations-INITIAL_FORMS": 0,
-        },
+        lambda v: admin_claim_form({"text": v}),
+    ),
+    "admin claim: organism": (
+        "/admin/curation/claim/{draft}/change/",
+        "admin",
+        lambda v: admin_claim_form({"organism": v}),
     ),
     "admin decide: comment": (
         "/admin/curation/claim/{submitted}/decide/request_changes/",

@@ -32,58 +32,46 @@ def exports_unthrottled(settings):
 ROLES = ("anonymous", "outsider", "curator", "reviewer", "staff")
 LOGIN = "login"
 
+# Answers per role, in ROLES order, that many URLs share.
+EVERYONE = (200,) * 5
+LOGGED_IN = (LOGIN, 200, 200, 200, 200)
+CURATORS = (LOGIN, 403, 200, 200, 200)  # and reviewers and staff; an outsider is refused
+NOT_ALLOWED = (405,) * 5  # the URL does not take this method
+API_READ_ONLY = (401, 403, 405, 405, 405)  # a POST: credentials first, then a curator
+API_REVIEW_STEP = (401, 403, 403, 200, 200)  # a POST by a reviewer (or staff) only
+
 # name (or route when unnamed): (URL with {claim}, {approved}, {reference} placeholders,
 #   GET answers per role in ROLES order, POST answers per role, POST body).
 # The POST body is the least a permitted user needs to be answered without a 500.
 ACCESS = {
     # Public pages: read-only, for everyone. They answer a POST as a GET (changing nothing;
     # a browser's cross-site POST is refused by the CSRF check first).
-    "home": ("/", (200,) * 5, (200,) * 5, {}),
-    "search": ("/search/?q=IRF7", (200,) * 5, (200,) * 5, {}),
-    "gene-list": ("/genes/", (200,) * 5, (200,) * 5, {}),
-    "gene-detail": ("/genes/IRF7/", (200,) * 5, (200,) * 5, {}),
-    "reference-detail": ("/references/{reference}/", (200,) * 5, (200,) * 5, {}),
-    "sitemap": ("/sitemap.xml", (200,) * 5, (200,) * 5, {}),
-    "sitemap-section": ("/sitemap-genes.xml", (200,) * 5, (200,) * 5, {}),
-    "release-list": ("/releases/", (200,) * 5, (200,) * 5, {}),
+    "home": ("/", EVERYONE, EVERYONE, {}),
+    "search": ("/search/?q=IRF7", EVERYONE, EVERYONE, {}),
+    "gene-list": ("/genes/", EVERYONE, EVERYONE, {}),
+    "gene-detail": ("/genes/IRF7/", EVERYONE, EVERYONE, {}),
+    "reference-detail": ("/references/{reference}/", EVERYONE, EVERYONE, {}),
+    "sitemap": ("/sitemap.xml", EVERYONE, EVERYONE, {}),
+    "sitemap-section": ("/sitemap-genes.xml", EVERYONE, EVERYONE, {}),
+    "release-list": ("/releases/", EVERYONE, EVERYONE, {}),
     # Only files a published release's manifest names are served (none here).
     "release-file": ("/releases/2025-01-01/claims.tsv", (404,) * 5, (404,) * 5, {}),
     # Accounts. A logged-in user asking for the log-in page is sent on to /curate/.
     "login": ("/accounts/login/", (200, 302, 302, 302, 302), (200, 302, 302, 302, 302), {}),
-    "logout": ("/accounts/logout/", (405,) * 5, (302,) * 5, {}),
-    "password_change": (
-        "/accounts/password/",
-        (LOGIN, 200, 200, 200, 200),
-        (LOGIN, 200, 200, 200, 200),
-        {},
-    ),
+    "logout": ("/accounts/logout/", NOT_ALLOWED, (302,) * 5, {}),
+    "password_change": ("/accounts/password/", LOGGED_IN, LOGGED_IN, {}),
     "password_change_done": (
         "/accounts/password/done/",
-        (LOGIN, 200, 200, 200, 200),
+        LOGGED_IN,
         (LOGIN, 405, 405, 405, 405),
         {},
     ),
     # Curator screens: curators and reviewers (and staff); an outsider is refused.
-    "curate_genes:add": (
-        "/curate/genes/add/",
-        (LOGIN, 403, 200, 200, 200),
-        (LOGIN, 403, 200, 200, 200),
-        {},
-    ),
-    "api-token": (
-        "/curate/token/",
-        (LOGIN, 403, 200, 200, 200),
-        (LOGIN, 403, 200, 200, 200),
-        {"action": "revoke"},
-    ),
+    "curate_genes:add": ("/curate/genes/add/", CURATORS, CURATORS, {}),
+    "api-token": ("/curate/token/", CURATORS, CURATORS, {"action": "revoke"}),
     # Read-only screens answer a POST as a GET.
-    "curate-home": ("/curate/", (LOGIN, 403, 200, 200, 200), (LOGIN, 403, 200, 200, 200), {}),
-    "claim-new": (
-        "/curate/claims/new/",
-        (LOGIN, 403, 200, 200, 200),
-        (LOGIN, 403, 200, 200, 200),
-        {},
-    ),
+    "curate-home": ("/curate/", CURATORS, CURATORS, {}),
+    "claim-new": ("/curate/claims/new/", CURATORS, CURATORS, {}),
     # Another curator's submitted claim is not theirs to see; reviewers see every claim.
     "claim-detail": (
         "/curate/claims/{claim}/",
@@ -102,7 +90,7 @@ ACCESS = {
     # action is a POST, so a GET is refused before anything else.
     "claim-action": (
         "/curate/claims/{claim}/approve/",
-        (405, 405, 405, 405, 405),
+        NOT_ALLOWED,
         (LOGIN, 403, 404, 302, 302),
         {"comment": ""},
     ),
@@ -112,69 +100,44 @@ ACCESS = {
         (LOGIN, 403, 403, 200, 200),
         {},
     ),
-    "gene-search": (
-        "/curate/gene-search/?q=IRF",
-        (LOGIN, 403, 200, 200, 200),
-        (LOGIN, 403, 200, 200, 200),
-        {},
-    ),
-    "citation-state": (
-        "/curate/citation-state/?ids={reference}",
-        (LOGIN, 403, 200, 200, 200),
-        (LOGIN, 403, 200, 200, 200),
-        {},
-    ),
+    "gene-search": ("/curate/gene-search/?q=IRF", CURATORS, CURATORS, {}),
+    "citation-state": ("/curate/citation-state/?ids={reference}", CURATORS, CURATORS, {}),
     # Exports and citation formats: public downloads, read-only.
-    "export-claims-ndjson": ("/api/v1/export/claims.ndjson", (200,) * 5, (405,) * 5, {}),
-    "export-claims-tsv": ("/api/v1/export/claims.tsv", (200,) * 5, (405,) * 5, {}),
-    "export-references-ndjson": ("/api/v1/export/references.ndjson", (200,) * 5, (405,) * 5, {}),
-    "export-generifs-tsv": ("/api/v1/export/generifs.tsv", (200,) * 5, (405,) * 5, {}),
-    "reference-citation": (
-        "/api/v1/export/references/{reference}.bib",
-        (200,) * 5,
-        (405,) * 5,
-        {},
-    ),
+    "export-claims-ndjson": ("/api/v1/export/claims.ndjson", EVERYONE, NOT_ALLOWED, {}),
+    "export-claims-tsv": ("/api/v1/export/claims.tsv", EVERYONE, NOT_ALLOWED, {}),
+    "export-references-ndjson": ("/api/v1/export/references.ndjson", EVERYONE, NOT_ALLOWED, {}),
+    "export-generifs-tsv": ("/api/v1/export/generifs.tsv", EVERYONE, NOT_ALLOWED, {}),
+    "reference-citation": ("/api/v1/export/references/{reference}.bib", EVERYONE, NOT_ALLOWED, {}),
     # API: anyone reads; writing needs credentials (401) and a curator (403 otherwise).
-    "api-gene-list": ("/api/v1/genes/", (200,) * 5, (401, 403, 405, 405, 405), {}),
-    "api-gene-detail": ("/api/v1/genes/IRF7/", (200,) * 5, (401, 403, 405, 405, 405), {}),
-    "api-claim-list": ("/api/v1/claims/", (200,) * 5, (401, 403, 400, 400, 400), {}),
+    "api-gene-list": ("/api/v1/genes/", EVERYONE, API_READ_ONLY, {}),
+    "api-gene-detail": ("/api/v1/genes/IRF7/", EVERYONE, API_READ_ONLY, {}),
+    "api-claim-list": ("/api/v1/claims/", EVERYONE, (401, 403, 400, 400, 400), {}),
     # Anonymous callers, outsiders and other curators see approved claims only.
-    "api-claim-detail": (
-        "/api/v1/claims/{claim}/",
-        (404, 404, 404, 200, 200),
-        (401, 403, 405, 405, 405),
-        {},
-    ),
+    "api-claim-detail": ("/api/v1/claims/{claim}/", (404, 404, 404, 200, 200), API_READ_ONLY, {}),
     # The claim steps: POST only; a curator who is not a reviewer (nor the author) is refused.
-    "api-claim-approve": (
-        "/api/v1/claims/{claim}/approve/",
-        (405,) * 5,
-        (401, 403, 403, 200, 200),
-        {},
-    ),
+    "api-claim-approve": ("/api/v1/claims/{claim}/approve/", NOT_ALLOWED, API_REVIEW_STEP, {}),
     "api-claim-reject": (
         "/api/v1/claims/{claim}/reject/",
-        (405,) * 5,
-        (401, 403, 403, 200, 200),
+        NOT_ALLOWED,
+        API_REVIEW_STEP,
         {"comment": "Not supported by the paper."},
     ),
     "api-claim-request-changes": (
         "/api/v1/claims/{claim}/request-changes/",
-        (405,) * 5,
-        (401, 403, 403, 200, 200),
+        NOT_ALLOWED,
+        API_REVIEW_STEP,
         {"comment": "Cite the primary paper."},
     ),
     # Retire takes an approved claim: any curator may see it, only a reviewer may retire it.
     "api-claim-retire": (
         "/api/v1/claims/{approved}/retire/",
-        (405,) * 5,
-        (401, 403, 403, 200, 200),
+        NOT_ALLOWED,
+        API_REVIEW_STEP,
         {"comment": "Superseded by newer work."},
     ),
     "api-claim-revise": (
         "/api/v1/claims/{approved}/revise/",
-        (405,) * 5,
+        NOT_ALLOWED,
         (401, 403, 201, 201, 201),
         {},
     ),
@@ -182,26 +145,21 @@ ACCESS = {
     # the author, but a submitted claim can be neither submitted nor withdrawn (409).
     "api-claim-submit": (
         "/api/v1/claims/{claim}/submit/",
-        (405,) * 5,
+        NOT_ALLOWED,
         (401, 403, 403, 403, 409),
         {},
     ),
     "api-claim-withdraw": (
         "/api/v1/claims/{claim}/withdraw/",
-        (405,) * 5,
+        NOT_ALLOWED,
         (401, 403, 403, 403, 409),
         {},
     ),
-    "api-reference-list": ("/api/v1/references/", (200,) * 5, (401, 403, 405, 405, 405), {}),
-    "api-reference-detail": (
-        "/api/v1/references/{reference}/",
-        (200,) * 5,
-        (401, 403, 405, 405, 405),
-        {},
-    ),
+    "api-reference-list": ("/api/v1/references/", EVERYONE, API_READ_ONLY, {}),
+    "api-reference-detail": ("/api/v1/references/{reference}/", EVERYONE, API_READ_ONLY, {}),
     "api/^v1/": ("/api/v1/nothing/", (404,) * 5, (404,) * 5, {}),
-    "api-schema": ("/api/schema/", (200,) * 5, (405,) * 5, {}),
-    "api-docs": ("/api/docs/", (200,) * 5, (405,) * 5, {}),
+    "api-schema": ("/api/schema/", EVERYONE, NOT_ALLOWED, {}),
+    "api-docs": ("/api/docs/", EVERYONE, NOT_ALLOWED, {}),
 }
 
 ADMIN_PREFIX = "admin/"
