@@ -49,43 +49,18 @@ import re
 import xml.etree.ElementTree as ET
 import zlib
 from dataclasses import dataclass
+from datetime import date
+from html import escape
 
 from lxml import etree
 
-from references import pubmed_scan
-from references.pubmed_values import (
-    FIELDS,
-    INLINE_TAGS,
-    LIST_FIELDS,
-    MATHML_TAGS,
-    RETRACTED_TYPE,
-    RecordError,
-    abstract_of,
-    article_reference,
-    doi_of,
-    full_date,
-    pages_of,
-    plain_text,
-    pmcid_of,
-    pmid_and_version,
-    pub_date,
-    reference,
-    rich,
-)
-
-__all__ = [
-    "FIELDS", "INLINE_TAGS", "LIST_FIELDS", "MATHML_TAGS", "DeletedRecord", "EutilsError",
-    "FailedRecord", "ParsedRecord", "PubmedXMLError", "RecordError", "iter_records",
-]  # fmt: skip
+from references.identifiers import normalize_doi, normalize_pmcid
 
 BLOCK_SIZE = 256 * 1024
 # Records parsed in one parser call: enough for the call's cost to vanish, few enough that
 # their trees take little memory (a batch's tree is several times its size).
 BATCH_SIZE = 64 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
-# Read well-formed articles from their text (pubmed_scan) rather than from a tree. The tests
-# turn it off to hold the tree reader, which every other record goes through, to the same cases.
-SCAN = True
 SET_TAGS = ("PubmedArticleSet", "PubmedBookArticleSet")
 RECORD_START = re.compile(rb"<(PubmedArticle|PubmedBookArticle|DeleteCitation)[\s/>]")
 RECORD_NAMES = {
@@ -102,7 +77,51 @@ PMID_BYTES = re.compile(rb"<PMID[^>]*>\s*([0-9]+)\s*</PMID>")
 # An E-utilities error body is a few hundred bytes; anything this big is not one.
 ERROR_BODY_LIMIT = 1024 * 1024
 
+INLINE_TAGS = frozenset({"i", "b", "u", "sup", "sub"})
+MATHML_TAGS = frozenset(
+    {
+        "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msub", "msup",
+        "msubsup", "mfrac", "msqrt", "mroot", "mover", "munder", "munderover",
+        "mmultiscripts", "mprescripts", "none", "mtable", "mtr", "mtd", "mstyle",
+        "mpadded", "mphantom", "menclose", "mfenced", "merror", "semantics",
+    }
+)  # fmt: skip
+MATHML_TOKENS = frozenset({"mi", "mn", "mo", "ms", "mtext"})
+# Alternative encodings of the same formula (TeX, content MathML): noise in text, unsafe in HTML.
+MATHML_DROPPED = frozenset({"annotation", "annotation-xml"})
+
+MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        start=1,
+    )
+}
+MONTH_WORD = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?![a-z])", re.I
+)
+YEAR_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
+PMCID_VERSION = re.compile(r"\.[0-9]+$")
+XML_SPACE = re.compile(r"[ \t\r\n]+")
+RETRACTED_TYPE = "Retracted Publication"
 MESH_HEADINGS = etree.XPath("MeshHeadingList/MeshHeading/DescriptorName")
+
+FIELDS = (
+    "kind", "pmid", "pmid_version", "doi", "pmcid", "url", "title", "title_html",
+    "vernacular_title", "authors", "journal", "journal_abbrev", "volume", "issue", "pages",
+    "year", "published", "medline_date", "epub_date", "abstract", "abstract_sections",
+    "publication_types", "mesh_terms", "language", "retracted", "retraction_pmids",
+    "erratum_pmids", "concern_pmids",
+    # Beyond DESIGN.md's list:
+    "season", "abstract_html", "languages", "comments_corrections", "medline_status",
+    "date_revised", "book_title", "book_accession", "publisher", "publisher_location", "editors",
+)  # fmt: skip
+LIST_FIELDS = frozenset(
+    {
+        "authors", "abstract_sections", "publication_types", "mesh_terms", "retraction_pmids",
+        "erratum_pmids", "concern_pmids", "languages", "comments_corrections", "editors",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -142,6 +161,10 @@ class EutilsError(PubmedXMLError):
     def __init__(self, messages):
         self.messages = list(messages)
         super().__init__("E-utilities error: " + "; ".join(self.messages))
+
+
+class RecordError(ValueError):
+    """One record breaks a rule of the format (no PMID, no Article, ...)."""
 
 
 def iter_records(source):
@@ -319,50 +342,31 @@ def _pmid_in(raw):
 
 
 def _parse_batch(batch):
-    """Whether the records of a batch are all well-formed, checked in one libxml2 call.
+    """The records of a batch parsed together, as the children of one element; None if that fails.
 
-    libxml2 reads them as the children of one element, building no tree (the
-    records are then read from their text by pubmed_scan). One parser call
-    costs much less than one per record. It succeeds exactly when every record
-    parses on its own: each one starts with a record's start tag and ends at
-    the first matching end tag, with no other record's start tag inside, so a
-    record that is not well-formed breaks the whole.
+    One parser call costs much less than one per record. It succeeds exactly
+    when every record parses on its own: each one starts with a record's start
+    tag and ends at the first matching end tag, with no other record's start
+    tag inside, so a record that is not well-formed breaks the whole.
     """
     records = [piece[1] for piece in batch if not isinstance(piece, FailedRecord)]
     try:
-        etree.fromstring(b"".join([b"<batch>", *records, b"</batch>"]), _checker())
+        root = etree.fromstring(b"".join([b"<batch>", *records, b"</batch>"]), _parser())
     except etree.XMLSyntaxError:
-        return False
-    return True
+        return None
+    return root if len(root) == len(records) else None
 
 
-def _read_batch(batch, well_formed):
-    """Yield the results of a batch in order; when it is not well-formed, each record is parsed alone."""
+def _read_batch(batch, root):
+    """Yield the results of a batch in order; when it did not parse, each record is parsed alone."""
+    elements = iter(root) if root is not None else None
     for piece in batch:
         if isinstance(piece, FailedRecord):
             yield piece
-        elif well_formed and SCAN and piece[0] == "PubmedArticle":
-            data = pubmed_scan.read_article(piece[1])
-            if data is None:
-                yield from _read_record(*piece)
-            else:
-                yield ParsedRecord(data)
+        elif elements is not None:
+            yield from _read_element(piece[0], next(elements))
         else:
             yield from _read_record(*piece)
-
-
-class _NoTree:
-    """A parser target with no callbacks: libxml2 checks the XML and calls no Python code."""
-
-    def close(self):
-        return None
-
-
-def _checker():
-    return etree.XMLParser(
-        target=_NoTree(), resolve_entities=False, no_network=True, load_dtd=False,
-        collect_ids=False,
-    )  # fmt: skip
 
 
 def _parser():
@@ -428,18 +432,23 @@ def _article(record):
     journal = _children(*items.get("Journal", ()))
     issue = _children(_first(journal, "JournalIssue"))
     ids = _article_ids(_first(_children(*parts.get("PubmedData", ())), "ArticleIdList"))
-    title, title_html = rich(_first(items, "ArticleTitle"))
-    vernacular_title, vernacular_html = rich(_first(items, "VernacularTitle"))
+    title, title_html = _rich(_first(items, "ArticleTitle"))
+    vernacular_title, vernacular_html = _rich(_first(items, "VernacularTitle"))
     if not title:  # <ArticleTitle/> happens, with only a VernacularTitle (34097092).
         title, title_html = vernacular_title, vernacular_html
     year, published, medline_date, season = _pub_date(_first(issue, "PubDate"))
     abstract, abstract_html, sections = _abstract(_first(items, "Abstract"))
+    links = _links(fields.get("CommentsCorrectionsList", ()))
+    publication_types = _texts(
+        _children(*items.get("PublicationTypeList", ())).get("PublicationType", ())
+    )
     languages = _texts(items.get("Language", ()))
-    return article_reference(
+    return _reference(
+        kind="article",
         pmid=pmid,
         pmid_version=version,
         doi=_doi(items.get("ELocationID", ()), ids),
-        pmcid=pmcid_of(ids.get("pmc")),
+        pmcid=_pmcid(ids.get("pmc")),
         title=title,
         title_html=title_html,
         vernacular_title=vernacular_title,
@@ -458,13 +467,17 @@ def _article(record):
         abstract=abstract,
         abstract_html=abstract_html,
         abstract_sections=sections,
-        publication_types=_texts(
-            _children(*items.get("PublicationTypeList", ())).get("PublicationType", ())
-        ),
+        publication_types=publication_types,
         mesh_terms=_texts(MESH_HEADINGS(citation)),
         language=languages[0] if languages else None,
         languages=languages,
-        links=_links(fields.get("CommentsCorrectionsList", ())),
+        # Either sign can lag the other, so either one is enough.
+        retracted=RETRACTED_TYPE in publication_types
+        or any(link["type"] == "RetractionIn" for link in links),
+        retraction_pmids=_linked(links, "RetractionIn"),
+        erratum_pmids=_linked(links, "ErratumIn"),
+        concern_pmids=_linked(links, "ExpressionOfConcernIn"),
+        comments_corrections=links,
         medline_status=citation.get("Status"),
         date_revised=_full_date(_first(fields, "DateRevised")),
     )
@@ -482,9 +495,9 @@ def _book_article(record):
         **_article_ids(_first(_children(*parts.get("PubmedBookData", ())), "ArticleIdList")),
         **_article_ids(_first(fields, "ArticleIdList")),
     }
-    book_title, book_title_html = rich(_first(items, "BookTitle"))
-    title, title_html = rich(_first(fields, "ArticleTitle"))
-    vernacular_title, vernacular_html = rich(_first(fields, "VernacularTitle"))
+    book_title, book_title_html = _rich(_first(items, "BookTitle"))
+    title, title_html = _rich(_first(fields, "ArticleTitle"))
+    vernacular_title, vernacular_html = _rich(_first(fields, "VernacularTitle"))
     if not title:
         title, title_html = (
             (vernacular_title, vernacular_html)
@@ -502,12 +515,12 @@ def _book_article(record):
     publication_types = _texts(fields.get("PublicationType", ()))
     languages = _texts(fields.get("Language", ()))
     publisher = _children(*items.get("Publisher", ()))
-    return reference(
+    return _reference(
         kind="book",
         pmid=pmid,
         pmid_version=version,
         doi=_doi(items.get("ELocationID", ()), ids),
-        pmcid=pmcid_of(ids.get("pmc")),
+        pmcid=_pmcid(ids.get("pmc")),
         title=title,
         title_html=title_html,
         vernacular_title=vernacular_title,
@@ -532,6 +545,18 @@ def _book_article(record):
         retracted=RETRACTED_TYPE in publication_types,
         date_revised=_full_date(_first(fields, "DateRevised")),
     )
+
+
+def _reference(**values):
+    """The Reference fields in a fixed order: absent ones None, or [] for lists."""
+    data = dict.fromkeys(FIELDS)
+    for field in LIST_FIELDS:
+        data[field] = []
+    data["retracted"] = False
+    data.update(values)
+    if len(data) != len(FIELDS):
+        raise TypeError(f"not Reference fields: {sorted(set(values) - set(FIELDS))}")
+    return data
 
 
 def _children(*elements):
@@ -566,7 +591,18 @@ def _required(parent, children, tag):
 
 def _pmid(element):
     """(PMID as a string, its version as an int) of a <PMID Version="..."> element."""
-    return pmid_and_version(_plain(element), None if element is None else element.get("Version"))
+    text = _plain(element)
+    if not text:
+        raise RecordError("no PMID")
+    if not _digits(text) or int(text) == 0:
+        raise RecordError(f"{text!r} is not a PMID")
+    version = element.get("Version", "")
+    return str(int(text)), int(version) if _digits(version) else 1
+
+
+def _digits(text):
+    """Whether text is ASCII digits only, like ``[0-9]+``."""
+    return text.isascii() and text.isdigit()
 
 
 def _article_ids(id_list):
@@ -588,7 +624,23 @@ def _doi(elocations, ids):
         if element.get("EIdType") == "doi" and element.get("ValidYN", "Y") != "N"
     ]
     candidates.append(ids.get("doi"))
-    return doi_of(candidates)
+    for candidate in candidates:
+        if candidate:
+            try:
+                return normalize_doi(candidate)
+            except ValueError:
+                continue
+    return None
+
+
+def _pmcid(value):
+    if not value:
+        return None
+    try:
+        # Versioned PMCIDs exist (PMC8095192.2); the work is the same.
+        return normalize_pmcid(PMCID_VERSION.sub("", value))
+    except ValueError:
+        return None
 
 
 def _authors(author_lists):
@@ -618,21 +670,58 @@ def _pages(pagination):
     if pagination is None:
         return None
     parts = _children(pagination)
-    return pages_of(
-        _plain(_first(parts, "MedlinePgn")),
-        _plain(_first(parts, "StartPage")),
-        _plain(_first(parts, "EndPage")),
-    )
+    pages = _plain(_first(parts, "MedlinePgn"))
+    if pages:
+        return pages
+    start, end = _plain(_first(parts, "StartPage")), _plain(_first(parts, "EndPage"))
+    return f"{start}-{end}" if start and end and end != start else start
 
 
-def _pub_date(element):
-    """(year, published, medline_date, season) of a <PubDate>."""
-    if element is None:
+def _pub_date(pub_date):
+    """(year, published, medline_date, season) of a <PubDate>.
+
+    ``published`` is an ISO date at the precision given. A MedlineDate keeps
+    its text; its year is the first one in it, and it gives a month only when
+    it names exactly one year and one month ("1977 Apr 17-21"), since a range
+    ("2021 Jan-Mar") has no single month.
+    """
+    if pub_date is None:
         return None, None, None, None
-    parts = _children(element)
-    return pub_date(
-        *(_plain(_first(parts, tag)) for tag in ("MedlineDate", "Year", "Month", "Day", "Season"))
-    )
+    parts = _children(pub_date)
+    medline_date = _plain(_first(parts, "MedlineDate"))
+    if medline_date:
+        years = YEAR_IN_TEXT.findall(medline_date)
+        if not years:
+            return None, None, medline_date, None
+        year = int(years[0])
+        months = MONTH_WORD.findall(medline_date)
+        month = MONTHS[months[0].lower()] if len(years) == 1 and len(months) == 1 else None
+        return year, _iso(year, month, None), medline_date, None
+    year = _plain(_first(parts, "Year"))
+    if not year or len(year) != 4 or not _digits(year):
+        return None, None, None, None
+    month = _month(_plain(_first(parts, "Month")))
+    day = _plain(_first(parts, "Day"))
+    season = _plain(_first(parts, "Season"))
+    return int(year), _iso(int(year), month, day), None, season
+
+
+def _iso(year, month, day):
+    if not month:
+        return f"{year:04d}"
+    try:
+        return date(year, month, int(day)).isoformat()
+    except (TypeError, ValueError):
+        return f"{year:04d}-{month:02d}"
+
+
+def _month(text):
+    """'Jun', 'June', '06' or '6' -> 6; anything else -> None."""
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text) if 1 <= int(text) <= 12 else None
+    return MONTHS.get(text[:3].lower())
 
 
 def _full_date(element):
@@ -640,11 +729,14 @@ def _full_date(element):
     if element is None:
         return None
     parts = _children(element)
-    return full_date(
-        _raw_text(_first(parts, "Year")),
-        _plain(_first(parts, "Month")),
-        _raw_text(_first(parts, "Day")),
-    )
+    try:
+        return date(
+            int(_raw_text(_first(parts, "Year"))),
+            _month(_plain(_first(parts, "Month"))),
+            int(_raw_text(_first(parts, "Day"))),
+        ).isoformat()
+    except (TypeError, ValueError):
+        return None
 
 
 def _raw_text(element):
@@ -665,11 +757,23 @@ def _abstract(abstract):
     CopyrightInformation is left out, and so is OtherAbstract (a translation),
     which is not inside <Abstract>.
     """
-    return abstract_of(
-        (*rich(part), part.get("Label"), part.get("NlmCategory"))
-        for part in (abstract if abstract is not None else ())
-        if part.tag == "AbstractText"
+    sections, paragraphs = [], []
+    for part in abstract if abstract is not None else ():
+        if part.tag != "AbstractText":
+            continue
+        text, markup = _rich(part)
+        if not text:
+            continue
+        label = (part.get("Label") or "").strip() or None
+        sections.append({"label": label, "category": part.get("NlmCategory") or None, "text": text})
+        if label:
+            markup = f"<b>{escape(label, quote=False)}:</b> {markup}"
+        paragraphs.append(f"<p>{markup}</p>")
+    text = "\n\n".join(
+        f"{section['label']}: {section['text']}" if section["label"] else section["text"]
+        for section in sections
     )
+    return text or None, "".join(paragraphs) or None, sections
 
 
 def _links(correction_lists):
@@ -694,6 +798,12 @@ def _links(correction_lists):
     return links
 
 
+def _linked(links, ref_type):
+    return list(
+        dict.fromkeys(link["pmid"] for link in links if link["type"] == ref_type and link["pmid"])
+    )
+
+
 def _texts(elements):
     return [text for text in map(_plain, elements) if text]
 
@@ -703,4 +813,93 @@ def _plain(element):
     if element is None:
         return None
     # Most elements hold text only, and .text is much cheaper than itertext().
-    return plain_text("".join(element.itertext()) if len(element) else element.text)
+    text = "".join(element.itertext()) if len(element) else element.text
+    if not text:
+        return None
+    return _collapse(text) or None
+
+
+def _collapse(text):
+    """Runs of white space (Unicode's, as str.split sees it) made one space; ends stripped."""
+    # Most text has nothing to collapse; isprintable() is False for every space but " ".
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
+
+
+def _rich(element):
+    """(plain text, safe HTML) of a mixed-content element such as ArticleTitle."""
+    if element is None:
+        return None, None
+    if len(element):
+        text, markup = [], []
+        _walk(element, text, markup)
+        text, markup = "".join(text), "".join(markup)
+    else:
+        text = element.text or ""
+        markup = escape(text, quote=False)
+    return _collapse(text) or None, _collapse_xml_space(markup) or None
+
+
+def _collapse_xml_space(markup):
+    # Only XML's own white space: a no-break space in the text is meant.
+    if "  " in markup or "\n" in markup or "\t" in markup or "\r" in markup:
+        markup = XML_SPACE.sub(" ", markup)
+    return markup.strip()
+
+
+def _walk(element, text, markup):
+    if element.text:
+        text.append(element.text)
+        markup.append(escape(element.text, quote=False))
+    for child in element:
+        name = _local_name(child.tag)
+        if name == "math":
+            text.append(_math_text(child))
+            markup.append(_math_html(child))
+        elif name in INLINE_TAGS:
+            markup.append(f"<{name}>")
+            _walk(child, text, markup)
+            markup.append(f"</{name}>")
+        else:  # Any other tag is dropped and its text kept.
+            _walk(child, text, markup)
+        if child.tail:
+            text.append(child.tail)
+            markup.append(escape(child.tail, quote=False))
+
+
+def _math_text(element):
+    name = _local_name(element.tag)
+    if name in MATHML_DROPPED:
+        return ""
+    if name in MATHML_TOKENS:
+        return "".join(element.itertext())
+    children = list(element)
+    if name == "mmultiscripts":
+        # base, post-scripts, <mprescripts/>, pre-scripts: read the pre-scripts first ("3He").
+        names = [_local_name(child.tag) for child in children]
+        if "mprescripts" in names:
+            split = names.index("mprescripts")
+            children = children[split + 1 :] + children[:split]
+    return "".join(map(_math_text, children))
+
+
+def _math_html(element):
+    """MathML elements from a whitelist, without attributes; text escaped."""
+    name = _local_name(element.tag)
+    if name in MATHML_DROPPED:
+        return ""
+    parts = []
+    # Between elements, whitespace is layout of the XML, not of the formula.
+    if element.text and (name in MATHML_TOKENS or element.text.strip()):
+        parts.append(escape(element.text, quote=False))
+    for child in element:
+        parts.append(_math_html(child))
+        if child.tail and child.tail.strip():
+            parts.append(escape(child.tail, quote=False))
+    inner = "".join(parts)
+    return f"<{name}>{inner}</{name}>" if name in MATHML_TAGS else inner
+
+
+def _local_name(tag):
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from references import pubmed_parser
 from references.pubmed_parser import (
     FIELDS,
     DeletedRecord,
@@ -35,13 +34,6 @@ LIST_FIELDS = {
     "authors", "abstract_sections", "publication_types", "mesh_terms", "retraction_pmids",
     "erratum_pmids", "concern_pmids",
 }  # fmt: skip
-
-
-@pytest.fixture(autouse=True, params=["scan", "tree"])
-def reader(request, monkeypatch):
-    """Every test runs twice: articles read from their text (pubmed_scan), then from their tree."""
-    monkeypatch.setattr(pubmed_parser, "SCAN", request.param == "scan")
-    return request.param
 
 
 def results(name):
