@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from curation import diffs
 from curation.curate_forms import (
@@ -71,6 +71,7 @@ def get_claim(request, pk):
     return get_object_or_404(claims, pk=pk)
 
 
+@require_safe
 @curator_required
 def home(request):
     user = request.user
@@ -153,6 +154,7 @@ def claim_new(request):
     return render(request, "curation/claim_form.html", {"form": form, "claim": None})
 
 
+@require_safe
 @curator_required
 def claim_detail(request, pk):
     claim = get_claim(request, pk)
@@ -290,6 +292,7 @@ def claim_action(request, pk, action):
     return redirect(claim)
 
 
+@require_safe
 @reviewer_required
 def review_queue(request):
     form = QueueFilterForm(request.GET)
@@ -317,6 +320,7 @@ def review_queue(request):
     return render(request, "curation/review_queue.html", {"form": form, "page": page})
 
 
+@require_safe
 @curator_required
 def gene_search(request):
     """Genes whose symbol or a name starts with ?q=, for the claim form's search as you type."""

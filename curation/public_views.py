@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, urlencode
+from django.views.decorators.http import require_safe
 
 from curation import cache
 from curation.gene_page import build_gene_page, load_gene, structured_data
@@ -28,6 +29,7 @@ SUGGESTIONS = 8
 CONDITIONAL_HEADERS = {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"}
 
 
+@require_safe
 def home(request):
     top = list(
         Claim.objects.public()
@@ -50,6 +52,7 @@ def home(request):
     return render(request, "public/home.html", {"genes": genes, "recent": recent})
 
 
+@require_safe
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
     context = {"query": query, "query_param": urlencode({"q": query})}
@@ -63,6 +66,7 @@ def search(request):
     return render(request, "public/search.html", context)
 
 
+@require_safe
 def gene_list(request):
     letter = request.GET.get("letter", "").upper()[:1]
     genes = Gene.objects.only("symbol", "name", "location").order_by("symbol")
@@ -84,6 +88,7 @@ def gene_list(request):
     )
 
 
+@require_safe
 def gene_detail(request, symbol):
     """The gene page, from the cache when its stamp is current; other names redirect."""
     origin = f"{request.scheme}://{request.get_host()}"
@@ -110,6 +115,7 @@ def gene_detail(request, symbol):
     return _with_validators(HttpResponse(body), stamp)
 
 
+@require_safe
 def gene_elsewhere(request, name):
     """A name that is not a current symbol: redirect, let the reader choose, or 404."""
     genes = list(Gene.objects.lookup(name).only("symbol", "name").order_by("symbol")[:50])
@@ -156,6 +162,7 @@ def close_matches(name, limit=SUGGESTIONS):
     return found[:limit]
 
 
+@require_safe
 def reference_detail(request, pk):
     reference = get_object_or_404(Reference, pk=pk)
     claims = (

@@ -2,14 +2,17 @@
 
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from curation import releases
 
 
+@require_safe
 def release_list(request):
     return render(request, "releases/list.html", {"releases": releases.published()})
 
 
+@require_safe
 def release_file(request, release, name):
     found = releases.published_file(release, name)
     if found is None:

@@ -44,18 +44,17 @@ API_REVIEW_STEP = (401, 403, 403, 200, 200)  # a POST by a reviewer (or staff) o
 #   GET answers per role in ROLES order, POST answers per role, POST body).
 # The POST body is the least a permitted user needs to be answered without a 500.
 ACCESS = {
-    # Public pages: read-only, for everyone. They answer a POST as a GET (changing nothing;
-    # a browser's cross-site POST is refused by the CSRF check first).
-    "home": ("/", EVERYONE, EVERYONE, {}),
-    "search": ("/search/?q=IRF7", EVERYONE, EVERYONE, {}),
-    "gene-list": ("/genes/", EVERYONE, EVERYONE, {}),
-    "gene-detail": ("/genes/IRF7/", EVERYONE, EVERYONE, {}),
-    "reference-detail": ("/references/{reference}/", EVERYONE, EVERYONE, {}),
-    "sitemap": ("/sitemap.xml", EVERYONE, EVERYONE, {}),
-    "sitemap-section": ("/sitemap-genes.xml", EVERYONE, EVERYONE, {}),
-    "release-list": ("/releases/", EVERYONE, EVERYONE, {}),
+    # Public pages: read-only, for everyone; they take GET and HEAD only.
+    "home": ("/", EVERYONE, NOT_ALLOWED, {}),
+    "search": ("/search/?q=IRF7", EVERYONE, NOT_ALLOWED, {}),
+    "gene-list": ("/genes/", EVERYONE, NOT_ALLOWED, {}),
+    "gene-detail": ("/genes/IRF7/", EVERYONE, NOT_ALLOWED, {}),
+    "reference-detail": ("/references/{reference}/", EVERYONE, NOT_ALLOWED, {}),
+    "sitemap": ("/sitemap.xml", EVERYONE, NOT_ALLOWED, {}),
+    "sitemap-section": ("/sitemap-genes.xml", EVERYONE, NOT_ALLOWED, {}),
+    "release-list": ("/releases/", EVERYONE, NOT_ALLOWED, {}),
     # Only files a published release's manifest names are served (none here).
-    "release-file": ("/releases/2025-01-01/claims.tsv", (404,) * 5, (404,) * 5, {}),
+    "release-file": ("/releases/2025-01-01/claims.tsv", (404,) * 5, NOT_ALLOWED, {}),
     # Accounts. A logged-in user asking for the log-in page is sent on to /curate/.
     "login": ("/accounts/login/", (200, 302, 302, 302, 302), (200, 302, 302, 302, 302), {}),
     "logout": ("/accounts/logout/", NOT_ALLOWED, (302,) * 5, {}),
@@ -69,14 +68,14 @@ ACCESS = {
     # Curator screens: curators and reviewers (and staff); an outsider is refused.
     "curate_genes:add": ("/curate/genes/add/", CURATORS, CURATORS, {}),
     "api-token": ("/curate/token/", CURATORS, CURATORS, {"action": "revoke"}),
-    # Read-only screens answer a POST as a GET.
-    "curate-home": ("/curate/", CURATORS, CURATORS, {}),
+    # Screens that only show things take GET and HEAD only, whoever asks.
+    "curate-home": ("/curate/", CURATORS, NOT_ALLOWED, {}),
     "claim-new": ("/curate/claims/new/", CURATORS, CURATORS, {}),
     # Another curator's submitted claim is not theirs to see; reviewers see every claim.
     "claim-detail": (
         "/curate/claims/{claim}/",
         (LOGIN, 403, 404, 200, 200),
-        (LOGIN, 403, 404, 200, 200),
+        NOT_ALLOWED,
         {},
     ),
     # Only the author edits: a reviewer is sent back to the claim's page with a message.
@@ -97,10 +96,10 @@ ACCESS = {
     "review-queue": (
         "/curate/review/",
         (LOGIN, 403, 403, 200, 200),
-        (LOGIN, 403, 403, 200, 200),
+        NOT_ALLOWED,
         {},
     ),
-    "gene-search": ("/curate/gene-search/?q=IRF", CURATORS, CURATORS, {}),
+    "gene-search": ("/curate/gene-search/?q=IRF", CURATORS, NOT_ALLOWED, {}),
     "citation-state": ("/curate/citation-state/?ids={reference}", CURATORS, CURATORS, {}),
     # Exports and citation formats: public downloads, read-only.
     "export-claims-ndjson": ("/api/v1/export/claims.ndjson", EVERYONE, NOT_ALLOWED, {}),
