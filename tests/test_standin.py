@@ -229,13 +229,15 @@ def test_a_stand_in_without_records_answers_the_empty_set():
 
 def test_the_command_serves_the_fixtures_and_says_where(monkeypatch):
     served = []
-    monkeypatch.setattr(Standin, "serve_forever", lambda self: served.append(self.records))
+    monkeypatch.setattr(Standin, "serve_forever", lambda self: served.append(self))
     out = io.StringIO()
 
     call_command("eutils_standin", "--port", "0", stdout=out)
 
-    assert len(served[0]) == 28
-    assert "Serving 28 PubMed records" in out.getvalue()
+    assert len(served[0].records) == 28
+    # fixtures/ncbi holds one recorded esummary answer, for ten genes.
+    assert len(served[0].gene_summaries) == 10
+    assert "Serving 28 PubMed records and 10 gene summaries" in out.getvalue()
     assert "NCBI_EUTILS_URL=http://127.0.0.1:" in out.getvalue()
 
 
