@@ -5,7 +5,8 @@ from django.core.cache import caches
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from curation.api.throttling import AnonymousThrottle
+from curation.api import throttling
+from curation.api.throttling import AnonymousThrottle, own_connection
 from tests.api_helpers import api, error, redis_cache, unreachable_redis_cache  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -33,21 +34,37 @@ def ask(at, address="192.0.2.7"):
 def test_each_request_is_counted_in_one_round_trip(rate, monkeypatch):
     rate("100/minute")
     ask(START)  # the first may load the script into Redis
-    client = caches["default"].redis(write=True)
+    connection = own_connection(caches["default"])
     commands = []
-    send = client.execute_command
-    monkeypatch.setattr(client, "execute_command", lambda *a, **k: commands.append(a[0]) or send(*a, **k))  # fmt: skip
+    send = connection.send_command
+    monkeypatch.setattr(connection, "send_command", lambda *a, **k: commands.append(a[0]) or send(*a, **k))  # fmt: skip
 
     for n in range(5):
         assert ask(START + n)[0]
 
     assert commands == ["EVALSHA"] * 5
+    client = caches["default"].redis(write=True)
     window = list(
         client.scan_iter(match=f"{caches['default'].key_prefix}:*throttle_anon_192.0.2.7*")
     )
     assert len(window) == 1
     assert int(client.get(window[0])) == 6
     assert 0 < client.ttl(window[0]) <= 120  # two windows: it is the previous one next
+
+
+@pytest.mark.usefixtures("redis_cache")
+def test_a_redis_that_lacks_the_script_is_sent_it_once(rate, monkeypatch):
+    rate("100/minute")
+    ask(START)  # connected
+    monkeypatch.setattr(throttling, "COUNT_SHA", "0" * 40)  # a script Redis never saw
+    connection = own_connection(caches["default"])
+    commands = []
+    send = connection.send_command
+    monkeypatch.setattr(connection, "send_command", lambda *a, **k: commands.append(a[0]) or send(*a, **k))  # fmt: skip
+
+    assert ask(START + 1)[0]
+
+    assert commands == ["EVALSHA", "EVAL"]
 
 
 @pytest.mark.usefixtures("redis_cache")

@@ -16,10 +16,11 @@ database query.
 
 import functools
 import hashlib
+from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import http_date, urlencode
+from django.utils.http import http_date
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -91,34 +92,37 @@ class CachedReads:
 
 def response_key(request, view):
     """The cache key of an anonymous read of JSON, or None when the answer is not to be kept."""
+    django_request = request._request
     if (
-        request.method not in ("GET", "HEAD")
-        or "HTTP_AUTHORIZATION" in request.META
+        django_request.method not in ("GET", "HEAD")
+        or "HTTP_AUTHORIZATION" in django_request.META
         or request.user.is_authenticated
         or not isinstance(request.accepted_renderer, JSONRenderer)
     ):
         return None
-    params = sorted(request.query_params.lists())  # each name's values keep their order
-    if not {name for name, _ in params} <= known_parameters(view):
+    params = sorted(django_request.GET.lists())  # each name's values keep their order
+    if not known_parameters(type(view)).issuperset(name for name, _ in params):
         return None
     return "\x1f".join(
         [
-            f"{request.scheme}://{request.get_host()}",
-            request.path,
+            django_request.scheme,
+            django_request.get_host(),
+            django_request.path,
             urlencode(params, doseq=True),
             request.accepted_media_type,
         ]
     )
 
 
-def known_parameters(view):
-    """The query parameters `view` reads: its filters, ordering, pages and format."""
+@functools.cache
+def known_parameters(view_class):
+    """The query parameters a view reads: its filters, ordering, pages and format."""
     names = {api_settings.URL_FORMAT_OVERRIDE, api_settings.ORDERING_PARAM}
-    if paginator := view.paginator:
+    if paginator := view_class.pagination_class:
         names |= {paginator.page_query_param, paginator.page_size_query_param}
-    if filterset := getattr(view, "filterset_class", None):
+    if filterset := getattr(view_class, "filterset_class", None):
         names |= set(filterset.base_filters)
-    return names
+    return frozenset(names)
 
 
 def etag(key, stamp):

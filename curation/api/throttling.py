@@ -12,16 +12,23 @@ edge; the weighted estimate assumes only that the previous window's requests
 were spread evenly. The script counts a request only when it is let through
 (as DRF does) and keeps two integers per caller, each for two windows.
 
+The script runs on a connection of the thread's own rather than through the
+client: redis-py's per-command bookkeeping (a lease from the pool, metrics)
+costs some 35 us, a third of the round trip itself, on every API request.
+
 With another cache (the local-memory one of a laptop) DRF's own counting runs.
 While Redis is unreachable every request is let through, as a cache miss
 would have done, never turned into a 5xx; the outage is logged.
 """
 
+import hashlib
 import logging
 import math
+import os
+import threading
 
 from django.core.cache import caches
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
@@ -39,6 +46,7 @@ redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], math.ceil(2 * tonumber(ARGV[2])))
 return {1, current + 1, previous}
 """
+COUNT_SHA = hashlib.sha1(COUNT.encode()).hexdigest()
 
 
 class AnonymousThrottle(AnonRateThrottle):
@@ -46,8 +54,6 @@ class AnonymousThrottle(AnonRateThrottle):
 
     Callers with credentials are accountable and are not throttled here.
     """
-
-    script = None  # COUNT, registered with Redis on first use (EVALSHA afterwards)
 
     def get_rate(self):
         # Read on each request, not at import, so that overridden settings apply.
@@ -62,15 +68,13 @@ class AnonymousThrottle(AnonRateThrottle):
             return True
         now = self.timer()
         window, gone = divmod(now / self.duration, 1)
-        keys = [backend.make_and_validate_key(f"{key}:{int(window) - n}") for n in (0, 1)]
-        client = backend.redis(write=True)
-        if AnonymousThrottle.script is None:
-            AnonymousThrottle.script = client.register_script(COUNT)
+        keys = [backend.make_key(f"{key}:{int(window) - n}") for n in (0, 1)]
+        connection = own_connection(backend)
+        arguments = (self.num_requests, self.duration, gone)
         try:
-            allowed, current, previous = self.script(
-                keys=keys, args=[self.num_requests, self.duration, gone], client=client
-            )
+            allowed, current, previous = count(connection, *keys, *arguments)
         except RedisError as error:
+            connection.disconnect()  # the next request connects again
             logger.warning("API request let through unthrottled: Redis failed (%s)", error)
             return True
         if allowed:
@@ -86,6 +90,31 @@ class AnonymousThrottle(AnonRateThrottle):
             if self.windows_to_wait is None
             else math.ceil(self.windows_to_wait * self.duration)
         )
+
+
+def count(connection, *keys_and_arguments):
+    """Run COUNT: one round trip, and one more the first time a Redis server sees it."""
+    try:
+        connection.send_command("EVALSHA", COUNT_SHA, 2, *keys_and_arguments)
+        return connection.read_response()
+    except NoScriptError:
+        connection.send_command("EVAL", COUNT, 2, *keys_and_arguments)
+        return connection.read_response()
+
+
+_own = threading.local()
+
+
+def own_connection(backend):
+    """This thread's connection to the Redis of `backend` (a curation.redis_cache.RedisCache)."""
+    pool = backend.redis(write=True).connection_pool
+    if getattr(_own, "pool", None) is not pool or _own.pid != os.getpid():
+        # Made anew in a forked process too: the parent's socket is not the child's to use.
+        if old := getattr(_own, "connection", None):
+            old.disconnect()  # closes the socket only in the process that opened it
+        _own.pool, _own.pid = pool, os.getpid()
+        _own.connection = pool.connection_class(**pool.connection_kwargs)
+    return _own.connection
 
 
 def waiting(limit, current, previous, gone):
