@@ -14,9 +14,10 @@ the commit. They are times in nanoseconds, which also give Last-Modified.
 
 Stamps live in the cache like the pages, so every process sees a bump only
 when the cache is shared (Redis, as in production); with the local-memory
-cache of a laptop, a change made in another process shows after PAGE_SECONDS.
-With Redis, each process mirrors the stamps it reads and every bump is
-published to the mirrors (curation.stamps), so a hit makes no round trip.
+cache of a laptop, a change made in another process shows after PAGE_SECONDS
+(API_SECONDS for the API). With Redis, each process mirrors the stamps it
+reads and every bump is published to the mirrors (curation.stamps), so a hit
+makes no round trip, and keeps its most used pages itself.
 
 Anonymous API responses (curation.api.caching) work the same way under one
 stamp of their own, bumped when anything an anonymous reader of the API can
@@ -81,14 +82,22 @@ def lookup(symbol, origin):
 
 def _stored(local, key, tag):
     """What is kept under `key`, if it was kept under the stamps `tag`, from here or the cache."""
-    stored = local.get(key)
+    stored = local.get(key) if _mirror() else None
     if stored is None or stored[0] != tag:
         stored = cache.get(key)
         # Kept with the stamp it was rendered under, and served only while that is current.
         if stored is None or stored[0] != tag:
             return None
-        local.put(key, stored)
+        _keep_local(local, key, stored)
     return stored
+
+
+def _keep_local(local, key, stored):
+    # Only with Redis: with the local-memory cache the stamps are this process's own, and
+    # a change made in another process (a worker's fetch) must show once the copy in the
+    # cache expires, which a copy kept here would outlive.
+    if _mirror():
+        local.put(key, stored)
 
 
 def current_stamp(symbol):
@@ -121,7 +130,7 @@ def store(symbol, origin, stamp, page):
     """Keep `page` (bytes) as rendered from data read after `stamp` was current."""
     stored = ((stamp.catalogue, stamp.gene), page)
     cache.set(_page_key(symbol, origin), stored, PAGE_SECONDS)
-    _local.put(_page_key(symbol, origin), stored)
+    _keep_local(_local, _page_key(symbol, origin), stored)
 
 
 def api_lookup(key):
@@ -151,7 +160,7 @@ def store_api(key, stamp, body, content_type):
     """Keep an API response (`body` bytes) rendered from data read after `stamp` was current."""
     stored = ((stamp,), body, content_type)
     cache.set(_api_key(key), stored, API_SECONDS)
-    _local_api.put(_api_key(key), stored)
+    _keep_local(_local_api, _api_key(key), stored)
 
 
 def bump_api():

@@ -5,10 +5,12 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache.backends import locmem
 from django.core.management import call_command
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
@@ -416,3 +418,20 @@ def test_a_bump_in_another_process_reaches_this_one(approved, redis_cache):  # n
     subprocess.run([sys.executable, "-c", bumper], cwd=ROOT, env=env, check=True)
 
     wait_for(lambda: read("/api/v1/claims/")["ETag"] != etag, "the other process's bump")
+
+
+def test_without_redis_a_change_made_in_another_process_shows_once_the_answer_expires(
+    settings, monkeypatch, paper
+):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    monkeypatch.setattr(page_cache, "_stamp_mirror", False)  # as settings made it: no Redis
+    detail = f"/api/v1/references/{paper.pk}/"
+    assert read(detail).json()["title"] == "IRF-7, a new interferon regulatory factor."
+
+    # A worker's fetch bumps the stamp in the worker's own memory, not in this process.
+    Reference.objects.filter(pk=paper.pk).update(title="Fetched by a worker")
+    assert read(detail).json()["title"] == "IRF-7, a new interferon regulatory factor."
+
+    later = time.time() + page_cache.API_SECONDS + 1
+    monkeypatch.setattr(locmem.time, "time", lambda: later)
+    assert read(detail).json()["title"] == "Fetched by a worker"
