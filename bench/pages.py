@@ -15,11 +15,10 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from bench import Row, benchmark
-from bench.process import environment
+from bench.process import environment, rates
 
 ROOT = Path(__file__).resolve().parents[1]
 CLAIMS = 200
@@ -154,25 +153,6 @@ def get(handler, path, **headers):
     )
     status, header_list = started[0]
     return status, body, dict(header_list)
-
-
-def rates(requests, seconds, rounds=5):
-    """{name: requests per second}, the best of a few rounds.
-
-    The rounds take turns, so that a busy machine slows the page and the
-    minimal view alike and the ratios stay fair.
-    """
-    best = dict.fromkeys(requests, 0.0)
-    for request in requests.values():
-        request()  # warm up
-    for _ in range(rounds):
-        for name, request in requests.items():
-            count, started = 0, time.perf_counter()
-            while (elapsed := time.perf_counter() - started) < seconds / rounds or not count:
-                request()
-                count += 1
-            best[name] = max(best[name], count / elapsed)
-    return best
 
 
 if __name__ == "__main__":

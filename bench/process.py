@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,3 +37,22 @@ def run(module, *arguments, env):
     if done.returncode:
         raise RuntimeError(f"python -m {module} failed:\n{done.stderr[-4000:]}")
     return json.loads(done.stdout.splitlines()[-1])
+
+
+def rates(requests, seconds, rounds=5):
+    """{name: requests per second}, the best of a few rounds.
+
+    The rounds take turns, so that a busy machine slows what is measured and
+    its baseline alike and the ratios stay fair.
+    """
+    best = dict.fromkeys(requests, 0.0)
+    for request in requests.values():
+        request()  # warm up
+    for _ in range(rounds):
+        for name, request in requests.items():
+            count, started = 0, time.perf_counter()
+            while (elapsed := time.perf_counter() - started) < seconds / rounds or not count:
+                request()
+                count += 1
+            best[name] = max(best[name], count / elapsed)
+    return best

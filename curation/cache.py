@@ -1,4 +1,4 @@
-"""Rendered gene pages in the cache, and the stamps that retire them.
+"""Rendered gene pages and anonymous API responses in the cache, and the stamps that retire them.
 
 A page is stored under its symbol and the site address it was rendered for,
 together with the two stamps current when its data was read: the gene's own,
@@ -14,9 +14,16 @@ the commit. They are times in nanoseconds, which also give Last-Modified.
 
 Stamps live in the cache like the pages, so every process sees a bump only
 when the cache is shared (Redis, as in production); with the local-memory
-cache of a laptop, a change made in another process shows after PAGE_SECONDS.
-With Redis, each process mirrors the stamps it reads and every bump is
-published to the mirrors (curation.stamps), so a hit makes no round trip.
+cache of a laptop, a change made in another process shows after PAGE_SECONDS
+(API_SECONDS for the API). With Redis, each process mirrors the stamps it
+reads and every bump is published to the mirrors (curation.stamps), so a hit
+makes no round trip, and keeps its most used pages itself.
+
+Anonymous API responses (curation.api.caching) work the same way under one
+stamp of their own, bumped when anything an anonymous reader of the API can
+see changes (curation.receivers): a gene, a name, a reference, or a claim that
+is, was or becomes approved. One stamp for the whole API, because a change
+reaches many lists and details (a reference is in every claim citing it).
 """
 
 import hashlib
@@ -36,6 +43,12 @@ PAGE_SECONDS = 60 * 60
 STAMP_SECONDS = 30 * 24 * 60 * 60
 LOCAL_PAGES = 100  # per process; a gene page with 200 claims is about 180 kB
 CATALOGUE = "genepage:catalogue"
+# Part of every API response's key: change it when the API's JSON changes, to retire old bodies.
+API_FORMAT = "1"
+API_STAMP = "api:stamp"
+# Short: any query string the API knows is a key, and a page of 500 claims is some 1.5 MB.
+API_SECONDS = 10 * 60
+LOCAL_API_RESPONSES, LOCAL_API_BYTES = 500, 64 * 1024 * 1024  # per process
 
 
 @dataclass(frozen=True)
@@ -63,15 +76,28 @@ def lookup(symbol, origin):
     stamp = current_stamp(symbol)
     if stamp is None:
         return None, None
-    page_key, tag = _page_key(symbol, origin), (stamp.catalogue, stamp.gene)
-    stored = _local.get(page_key)
+    stored = _stored(_local, _page_key(symbol, origin), (stamp.catalogue, stamp.gene))
+    return stamp, None if stored is None else stored[1]
+
+
+def _stored(local, key, tag):
+    """What is kept under `key`, if it was kept under the stamps `tag`, from here or the cache."""
+    stored = local.get(key) if _mirror() else None
     if stored is None or stored[0] != tag:
-        stored = cache.get(page_key)
-        # A page is kept with the stamp it was rendered under, and served only while that is current.
+        stored = cache.get(key)
+        # Kept with the stamp it was rendered under, and served only while that is current.
         if stored is None or stored[0] != tag:
-            return stamp, None
-        _local.put(page_key, stored)
-    return stamp, stored[1]
+            return None
+        _keep_local(local, key, stored)
+    return stored
+
+
+def _keep_local(local, key, stored):
+    # Only with Redis: with the local-memory cache the stamps are this process's own, and
+    # a change made in another process (a worker's fetch) must show once the copy in the
+    # cache expires, which a copy kept here would outlive.
+    if _mirror():
+        local.put(key, stored)
 
 
 def current_stamp(symbol):
@@ -104,7 +130,49 @@ def store(symbol, origin, stamp, page):
     """Keep `page` (bytes) as rendered from data read after `stamp` was current."""
     stored = ((stamp.catalogue, stamp.gene), page)
     cache.set(_page_key(symbol, origin), stored, PAGE_SECONDS)
-    _local.put(_page_key(symbol, origin), stored)
+    _keep_local(_local, _page_key(symbol, origin), stored)
+
+
+def api_lookup(key):
+    """(stamp, (body, content type)) of the API response under `key`; either may be None.
+
+    As lookup() for gene pages: the stamp (an integer) is None when there is none
+    yet, the response also when it was stored under another stamp.
+    """
+    mirror = _mirror()
+    stamp = (mirror.read([API_STAMP]) if mirror else cache.get_many([API_STAMP])).get(API_STAMP)
+    if stamp is None:
+        return None, None
+    stored = _stored(_local_api, _api_key(key), (stamp,))
+    return stamp, None if stored is None else stored[1:]
+
+
+def ensure_api_stamp():
+    """The API stamp, created if missing. Call it before reading the data."""
+    now = time.time_ns()
+    cache.add(API_STAMP, now, STAMP_SECONDS)
+    mirror = _mirror()
+    found = mirror.fetch([API_STAMP]) if mirror else cache.get_many([API_STAMP])
+    return found.get(API_STAMP, now)
+
+
+def store_api(key, stamp, body, content_type):
+    """Keep an API response (`body` bytes) rendered from data read after `stamp` was current."""
+    stored = ((stamp,), body, content_type)
+    cache.set(_api_key(key), stored, API_SECONDS)
+    _keep_local(_local_api, _api_key(key), stored)
+
+
+def bump_api():
+    """Retire every cached API response, now and on commit."""
+    _bump([API_STAMP])
+
+
+def retire_api_responses():
+    """Retire every cached API response now, whatever the transaction (the tests do before
+    each test: a rolled-back write bumps nothing on commit)."""
+    _write_stamps([API_STAMP])
+    _local_api.clear()
 
 
 def bump_genes(symbols):
@@ -120,24 +188,28 @@ def bump_catalogue():
 
 
 def _bump(keys):
-    mirror = _mirror()
+    _write_stamps(keys)
+    transaction.on_commit(lambda: _write_stamps(keys))
 
-    def write():
-        now = time.time_ns()
-        if mirror:
-            mirror.bump(keys, now, STAMP_SECONDS)
-        else:
-            cache.set_many(dict.fromkeys(keys, now), STAMP_SECONDS)
 
-    write()
-    transaction.on_commit(write)
+def _write_stamps(keys):
+    now = time.time_ns()
+    if mirror := _mirror():
+        mirror.bump(keys, now, STAMP_SECONDS)
+    else:
+        cache.set_many(dict.fromkeys(keys, now), STAMP_SECONDS)
 
 
 class _Recent:
-    """The most recently used pages of this process; valid only with a current stamp."""
+    """The most recently used pages of this process; valid only with a current stamp.
 
-    def __init__(self, size):
-        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+    Each is kept as (stamps, body, ...): at most `size` of them, with bodies of
+    at most `budget` bytes in all when a budget is given.
+    """
+
+    def __init__(self, size, budget=None):
+        self.size, self.budget, self.bytes = size, budget, 0
+        self.items, self.lock = OrderedDict(), threading.Lock()
 
     def get(self, key):
         with self.lock:
@@ -148,17 +220,23 @@ class _Recent:
 
     def put(self, key, stored):
         with self.lock:
+            if (old := self.items.pop(key, None)) is not None:
+                self.bytes -= len(old[1])
             self.items[key] = stored
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
+            self.bytes += len(stored[1])
+            while len(self.items) > self.size or (
+                self.budget is not None and self.bytes > self.budget and len(self.items) > 1
+            ):
+                self.bytes -= len(self.items.popitem(last=False)[1][1])
 
     def clear(self):
         with self.lock:
             self.items.clear()
+            self.bytes = 0
 
 
 _local = _Recent(LOCAL_PAGES)
+_local_api = _Recent(LOCAL_API_RESPONSES, LOCAL_API_BYTES)
 _stamp_mirror = None
 
 
@@ -173,8 +251,10 @@ def _mirror():
 
 
 def clear_local():
-    """Forget this process's pages and mirrored stamps (after the cache itself was cleared)."""
+    """Forget this process's pages, API responses and mirrored stamps (after the cache itself
+    was cleared)."""
     _local.clear()
+    _local_api.clear()
     if mirror := _mirror():
         mirror.clear()
 
@@ -185,6 +265,10 @@ def _stamp_key(symbol):
 
 def _page_key(symbol, origin):
     return f"genepage:page:{_digest(LAYOUT, symbol, origin)}"
+
+
+def _api_key(key):
+    return f"api:response:{_digest(API_FORMAT, key)}"
 
 
 def _digest(*parts):

@@ -1,13 +1,14 @@
+from django.conf import settings
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from curation import cache as page_cache
-from curation.models import Claim, ReviewEvent, Status
+from curation.models import Citation, Claim, ReviewEvent, Status
 from genes.models import Gene, GeneName
 from genes.signals import catalogue_changed, gene_discontinued
 from references.models import FETCH_STATE_FIELDS, Reference
-from references.signals import reference_flagged
+from references.signals import reference_flagged, references_changed
 
 
 @receiver(reference_flagged)
@@ -79,6 +80,50 @@ def retire_pages_citing(sender, instance, created, update_fields=None, **kwargs)
 @receiver(post_delete, sender=GeneName, dispatch_uid="gene_page_name_deleted")
 @receiver(catalogue_changed, dispatch_uid="gene_page_catalogue_imported")
 def retire_all_pages(sender, update_fields=None, **kwargs):
-    """Names and symbols appear on other genes' pages too (links, renames): retire them all."""
+    """Names and symbols appear on other genes' pages too (links, renames): retire them all,
+    and every API response (a claim names its gene and the genes it mentions)."""
     if _shown(update_fields):
         page_cache.bump_catalogue()
+        page_cache.bump_api()
+
+
+# Cached anonymous API responses (curation.cache): retire them all when anything an anonymous
+# reader of the API sees changes. Genes and names: retire_all_pages above. A claim counts only
+# if approved before or after the change (anonymous readers see no other); every Claim method
+# that writes records a ReviewEvent, also when it writes with an update() or bulk_create().
+# Citations are deleted only by set_citations, on drafts; bulk writes of genes or references
+# send catalogue_changed or references_changed.
+@receiver(post_save, sender=ReviewEvent, dispatch_uid="api_claim_event")
+def retire_api_on_claim_event(sender, instance, created, **kwargs):
+    if created and Status.APPROVED in (instance.from_status, instance.to_status):
+        page_cache.bump_api()
+
+
+@receiver(post_save, sender=Claim, dispatch_uid="api_claim_saved")
+@receiver(post_delete, sender=Claim, dispatch_uid="api_claim_deleted")
+def retire_api_on_claim(sender, instance, created=False, **kwargs):
+    # A new draft (the workflow's every claim but an imported one) is no one's to see yet.
+    if not created or instance.status == Status.APPROVED:
+        page_cache.bump_api()
+
+
+@receiver(m2m_changed, sender=Claim.mentioned_genes.through, dispatch_uid="api_mentioned")
+def retire_api_on_mentioned_genes(sender, instance, action, reverse, **kwargs):
+    if action.startswith("post_") and (reverse or instance.status == Status.APPROVED):
+        page_cache.bump_api()
+
+
+@receiver(post_save, sender=Citation, dispatch_uid="api_citation_saved")
+@receiver(post_save, sender=Reference, dispatch_uid="api_reference_saved")
+@receiver(post_delete, sender=Reference, dispatch_uid="api_reference_deleted")
+@receiver(references_changed, dispatch_uid="api_references_changed")
+def retire_api(sender, **kwargs):
+    """The API lists every reference, with its fetch state: any save of one counts."""
+    page_cache.bump_api()
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="api_user_saved")
+def retire_api_on_rename(sender, update_fields=None, **kwargs):
+    """Claims name their author and reviewer by username; a log-in saves only last_login."""
+    if update_fields is None or "username" in update_fields:
+        page_cache.bump_api()

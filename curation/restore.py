@@ -139,7 +139,8 @@ def restore_release(folder):
         loader.references()
         loader.claims()
         _reset_sequences()
-        # Bulk inserts send no save signals: retire any cached gene page of the same symbols.
+        # Bulk inserts send no save signals: retire any cached gene page of the same symbols,
+        # and every cached API response.
         catalogue_changed.send(sender=Gene)
     return restored
 

@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 
-from genes.signals import gene_discontinued
+from genes.signals import catalogue_changed, gene_discontinued
 
 HUMAN = 9606  # NCBI Taxonomy ID: the catalogue holds human genes
 # Values an import or a fetch never writes over stored data with.
@@ -255,7 +255,9 @@ class Gene(models.Model):
         new = [
             n for kind, name in names + summary["names"] if (n := self.new_name(kind, name, known))
         ]
-        GeneName.objects.bulk_create(new, ignore_conflicts=True)
+        if new:
+            GeneName.objects.bulk_create(new, ignore_conflicts=True)
+            catalogue_changed.send(sender=Gene)  # bulk_create sends no post_save
         return Gene.FetchStatus.FETCHED
 
     def record_fetch_failure(self, error, status=FetchStatus.FAILED):

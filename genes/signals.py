@@ -7,6 +7,6 @@ from django.dispatch import Signal
 # when it was withdrawn without a successor).
 gene_discontinued = Signal()
 
-# Sent after a bulk import changed genes or names without save signals (bulk
+# Sent after a bulk write changed genes or names without save signals (bulk
 # queries send none), so that pages showing genes can be refreshed.
 catalogue_changed = Signal()

@@ -1,8 +1,15 @@
-"""Helpers for the API tests: DESIGN.md's field lists, a client with a token, no throttling."""
+"""Helpers for the API tests: DESIGN.md's field lists, a client with a token, no throttling,
+a cache on Redis."""
+
+import os
+import uuid
 
 import pytest
+from django.core.cache import caches
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from curation import cache as page_cache
 
 # DESIGN.md's JSON field names in its order, written out from it rather than taken from the
 # code: the API and export tests check the code against them.
@@ -42,3 +49,48 @@ def error(response, status, code):
     assert body["code"] == code, body
     assert body["detail"]
     return body
+
+
+REDIS = os.getenv("REDIS_URL") or "redis://127.0.0.1:6379/1"
+
+
+def redis_caches(location, prefix):
+    return {
+        "default": {
+            "BACKEND": "curation.redis_cache.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+
+
+@pytest.fixture
+def redis_cache(settings, monkeypatch):
+    """The cache on the Redis of REDIS_URL (or the local one), whatever cache the suite uses,
+    under a key prefix of this test's own; gives the stamp mirror made for it."""
+    prefix = f"api-test-{uuid.uuid4().hex}"
+    settings.CACHES = redis_caches(REDIS, prefix)
+    yield from _own_mirror(monkeypatch)
+    client = caches["default"].redis(write=True)
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        client.delete(key)
+
+
+@pytest.fixture
+def unreachable_redis_cache(settings, monkeypatch):
+    """The cache on a Redis that does not answer (nothing listens on its port)."""
+    from tests.fault_helpers import free_port
+
+    settings.CACHES = redis_caches(f"redis://127.0.0.1:{free_port()}/0", "api-test-down")
+    yield from _own_mirror(monkeypatch)
+
+
+def _own_mirror(monkeypatch):
+    monkeypatch.setattr(page_cache, "_stamp_mirror", None)
+    page_cache.clear_local()
+    mirror = page_cache._mirror()
+    assert mirror is not None
+    yield mirror
+    mirror.close()
+    page_cache.clear_local()

@@ -5,7 +5,15 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import override_settings
 
+from curation import cache as page_cache
 from tests.factories import make_gene, make_user
+
+
+@pytest.fixture(autouse=True)
+def fresh_api_responses():
+    """No cached API response from an earlier test: tests roll back their writes, and a
+    rollback bumps no stamp, so the last answer of a test would still look current."""
+    page_cache.retire_api_responses()
 
 
 @pytest.fixture(autouse=True, scope="session")

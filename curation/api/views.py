@@ -1,8 +1,9 @@
 """The REST API: the same genes, claims and references as the pages, and the same workflow.
 
-Reading is open to all (anonymous callers see approved claims only). Every
-write calls exactly one Claim method, so the API follows the rules of the
-screens; a refusal is a WorkflowError that exceptions.handle turns into JSON.
+Reading is open to all (anonymous callers see approved claims only, answered from the
+cache: curation.api.caching). Every write calls exactly one Claim method, so the API
+follows the rules of the screens; a refusal is a WorkflowError that exceptions.handle
+turns into JSON.
 """
 
 from django.db import transaction
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from curation.api import filters, schema
+from curation.api.caching import CachedReads, cached
 from curation.api.exceptions import Ambiguous
 from curation.api.serializers import (
     ActionInput,
@@ -49,7 +51,7 @@ def claims_with_relations(claims):
     )
 
 
-class GeneViewSet(viewsets.ReadOnlyModelViewSet):
+class GeneViewSet(CachedReads, viewsets.ReadOnlyModelViewSet):
     """Genes of the catalogue. A gene answers to its symbol and its aliases, in any case."""
 
     queryset = Gene.objects.prefetch_related("names")
@@ -70,6 +72,7 @@ class GeneViewSet(viewsets.ReadOnlyModelViewSet):
             ),
         },
     )
+    @cached
     def retrieve(self, request, symbol):
         if "\x00" in symbol:
             raise NotFound()
@@ -100,7 +103,7 @@ class GeneViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(GeneDetailSerializer(genes[0], context={"request": request}).data)
 
 
-class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
+class ReferenceViewSet(CachedReads, viewsets.ReadOnlyModelViewSet):
     """Citable works: PubMed articles, DOI-only papers, database entries and web pages."""
 
     queryset = Reference.objects.all()
@@ -111,6 +114,7 @@ class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ClaimViewSet(
+    CachedReads,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,

@@ -5,7 +5,6 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from genes.models import HUMAN
-from genes.signals import catalogue_changed
 
 
 class ImportCommand(BaseCommand):
@@ -35,8 +34,6 @@ class ImportCommand(BaseCommand):
             )
         except (OSError, ValueError, EOFError) as e:
             raise CommandError(f"{file}: {e}") from None
-        if summary.created or summary.updated:
-            catalogue_changed.send(sender=type(self))
         if verbosity > 0 and self.tty:
             self.stderr.write("")
         seconds = time.monotonic() - self.started

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from genes.importers.reading import CHUNK, Skip, gene_id, import_file, ncbi_value
 from genes.models import HUMAN, Gene, GeneName
+from genes.signals import catalogue_changed
 
 COLUMNS = ("tax_id", "GeneID", "Discontinued_GeneID", "Discontinued_Symbol", "Discontinue_Date")
 
@@ -97,4 +98,6 @@ def store_history(rows, summary):
         old = genes.get(row.discontinued)
         retired = bool(old and old != target and old.discontinue(on=row.on, replaced_by=target))
         summary.count("updated" if retired else "created" if added else "unchanged")
-    GeneName.objects.bulk_create(new_names, ignore_conflicts=True)
+    if new_names:
+        GeneName.objects.bulk_create(new_names, ignore_conflicts=True)
+        catalogue_changed.send(sender=Gene)  # bulk_create sends no post_save

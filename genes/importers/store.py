@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from genes.importers.reading import CHUNK, Skip, chunks, import_file
 from genes.models import Gene, GeneName
+from genes.signals import catalogue_changed
 
 CONFLICT = "symbol or HGNC ID already held by another gene"
 
@@ -71,6 +72,10 @@ def store_rows(rows, summary, *, create, deferred=None):
             deferred.append(row)
         else:
             summary.count(outcome)
+    if any(outcome in ("created", "updated") for _, outcome in outcomes):
+        # Bulk queries send no save signals. Each chunk is committed on its own, so what shows
+        # genes is told now, not at the end of a file that may take minutes.
+        catalogue_changed.send(sender=Gene)
 
 
 def _store(rows, create, may_defer):

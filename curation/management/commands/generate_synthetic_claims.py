@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from curation.models import Citation, Claim, Section, Status
 from genes.models import Gene
+from genes.signals import catalogue_changed
 from references.models import Reference, title_key
 
 BATCH = 10_000
@@ -188,6 +189,8 @@ def generate(count, *, seed=7):
             no_style(), [Gene, Reference, Claim, Citation]
         ):
             cursor.execute(statement)
+    # The rows went in without save signals: retire cached gene pages and API responses.
+    catalogue_changed.send(sender=Gene)
     return {"claims": count, "genes": genes, "references": references}
 
 

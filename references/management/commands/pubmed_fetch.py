@@ -4,6 +4,7 @@ from django.db import transaction
 from references import tasks
 from references.identifiers import normalize_pmid
 from references.models import Reference
+from references.signals import references_changed
 
 
 class Command(BaseCommand):
@@ -38,10 +39,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             known = set(Reference.objects.filter(pmid__in=pmids).values_list("pmid", flat=True))
             # bulk_create sends no post_save, so these are queued below with the known ones.
-            Reference.objects.bulk_create(Reference(pmid=p) for p in pmids if p not in known)
+            if new := [Reference(pmid=p) for p in pmids if p not in known]:
+                Reference.objects.bulk_create(new)
+                references_changed.send(sender=Reference)
             ids = list(Reference.objects.filter(pmid__in=pmids).values_list("pk", flat=True))
             transaction.on_commit(lambda: tasks.queue_fetch_ids(ids))
-        self.report(len(ids), f"given ({len(pmids) - len(known)} new)")
+        self.report(len(ids), f"given ({len(new)} new)")
 
     def report(self, count, which):
         batches = -(-count // tasks.BATCH)
