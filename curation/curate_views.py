@@ -11,7 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -43,6 +44,10 @@ from references.identifiers import split_identifiers
 from references.models import Reference
 
 QUEUE_PAGE_SIZE = 100
+HOME_ROWS = 20  # claims of each status on the curator's home; the rest are a page away
+ATTENTION_ROWS = 100
+MY_CLAIMS_PAGE_SIZE = 100
+NEWEST_FIRST = ("-updated_at", "-id")
 
 
 def role_required(allowed, refusal):
@@ -74,34 +79,35 @@ def get_claim(request, pk):
 @require_safe
 @curator_required
 def home(request):
+    """The curator's claims: what needs them, recent decisions, the latest of each status.
+
+    Each status shows its HOME_ROWS latest claims and links to all of them, a
+    page at a time (``?status=``), so the page stays small for a prolific curator.
+    """
     user = request.user
-    problem = Q(
-        citations__reference__fetch_status__in=[
-            Reference.FetchStatus.NOT_FOUND,
-            Reference.FetchStatus.FAILED,
-        ],
-        citations__reference__manual_metadata=False,
-    ) | Q(citations__reference__retracted=True)
-    mine = list(
-        Claim.objects.filter(author=user)
-        .select_related("gene")
-        .annotate(problem_citations=Count("citations", filter=problem))
-        .order_by("-updated_at")
+    if "status" in request.GET:
+        return my_claims_with_status(request, request.GET["status"])
+    mine = Claim.objects.filter(author=user)
+    counts = dict(mine.order_by().values_list("status").annotate(Count("pk")))
+    latest = list(
+        listed(mine)
+        .annotate(rank=Window(RowNumber(), partition_by=F("status"), order_by=NEWEST_FIRST))
+        .filter(rank__lte=HOME_ROWS)
+        .order_by(*NEWEST_FIRST)
     )
     by_status = [
-        (label, [c for c in mine if c.status == status])
+        (status, label, counts[status], [c for c in latest if c.status == status])
         for status, label in Status.choices
-        if any(c.status == status for c in mine)
+        if status in counts
     ]
     # Sent back, flagged by a PubMed update, or citing a paper that is retracted or
     # could not be fetched while the claim can still be changed.
-    attention = [
-        c
-        for c in mine
-        if c.status == Status.CHANGES_REQUESTED
-        or c.flags
-        or (c.problem_citations and c.status in OPEN)
-    ]
+    attention = listed(mine).filter(
+        Q(status=Status.CHANGES_REQUESTED)
+        | ~Q(flags=[])
+        | Q(status__in=OPEN, problem_citations__gt=0)
+    )
+    attention_count = attention.count()
     decisions = (
         ReviewEvent.objects.filter(claim__author=user, action__in=DECIDED)
         .select_related("actor", "claim__gene")
@@ -115,10 +121,37 @@ def home(request):
         "curation/curate_home.html",
         {
             "by_status": by_status,
-            "attention": attention,
+            "attention": attention.order_by(*NEWEST_FIRST)[:ATTENTION_ROWS],
+            "attention_count": attention_count,
             "decisions": decisions,
             "awaiting": awaiting,
         },
+    )
+
+
+def my_claims_with_status(request, status):
+    """All the curator's claims in one status, newest first, a page at a time."""
+    labels = dict(Status.choices)
+    if status not in labels:
+        raise Http404(f"No claim status is called {status!r}.")
+    claims = listed(Claim.objects.filter(author=request.user, status=status))
+    page = Paginator(claims.order_by(*NEWEST_FIRST), MY_CLAIMS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "curation/my_claims.html", {"page": page, "label": labels[status]})
+
+
+def listed(claims):
+    """Claims with what the lists show: the gene, and how many citations have a problem."""
+    problem = Q(
+        citations__reference__fetch_status__in=[
+            Reference.FetchStatus.NOT_FOUND,
+            Reference.FetchStatus.FAILED,
+        ],
+        citations__reference__manual_metadata=False,
+    ) | Q(citations__reference__retracted=True)
+    return claims.select_related("gene").annotate(
+        problem_citations=Count("citations", filter=problem)
     )
 
 

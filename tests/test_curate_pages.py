@@ -58,7 +58,9 @@ def test_home_groups_my_claims_and_shows_what_needs_attention(client, curator, r
     response = client.get("/curate/")
 
     assert response.status_code == 200
-    groups = {label: [c.pk for c in claims] for label, claims in response.context["by_status"]}
+    groups = {
+        label: [c.pk for c in claims] for _, label, _, claims in response.context["by_status"]
+    }
     assert groups == {
         "draft": [bad_citation.pk, draft.pk],
         "changes requested": [sent_back.pk],
@@ -96,8 +98,64 @@ def test_home_queries_do_not_grow_with_claims(client, curator, reviewer):
     make_claims(20, curator, reviewer)
     many, response = queries_for(client, "/curate/")
 
-    assert sum(len(c) for _, c in response.context["by_status"]) == 24
+    assert sum(count for _, _, count, _ in response.context["by_status"]) == 24
     assert many == few
+
+
+def test_home_shows_the_latest_of_each_status_and_links_to_all_of_them(
+    client, curator, reviewer, gene, monkeypatch
+):
+    monkeypatch.setattr("curation.curate_views.HOME_ROWS", 2)
+    monkeypatch.setattr("curation.curate_views.MY_CLAIMS_PAGE_SIZE", 2)
+    drafts = [make_claim(curator, gene=gene, text=f"Draft {n}.") for n in range(3)]
+    approved = make_approved_claim(curator, reviewer, gene=gene, text="The approved one.")
+    client.force_login(curator)
+
+    home = client.get("/curate/")
+
+    shown = {status: (count, [c.pk for c in claims]) for status, _, count, claims in home.context["by_status"]}  # fmt: skip
+    assert shown == {
+        "draft": (3, [drafts[2].pk, drafts[1].pk]),
+        "approved": (1, [approved.pk]),
+    }
+    assert "Draft 0." not in home.text
+    assert 'href="?status=draft"' in home.text and "All 3 draft claims" in home.text
+    assert "All 1 approved" not in home.text
+
+    first, second = client.get("/curate/?status=draft"), client.get("/curate/?status=draft&page=2")
+
+    assert [c.pk for c in first.context["page"]] == [drafts[2].pk, drafts[1].pk]
+    assert [c.pk for c in second.context["page"]] == [drafts[0].pk]
+    assert "My draft claims (3)" in first.text and "page 2 of 2" in second.text
+    assert client.get("/curate/?status=nonsense").status_code == 404
+
+
+def test_home_caps_what_needs_attention_and_says_how_much_there_is(
+    client, curator, reviewer, gene, monkeypatch
+):
+    monkeypatch.setattr("curation.curate_views.ATTENTION_ROWS", 2)
+    for n in range(3):
+        make_approved_claim(curator, reviewer, gene=gene, text=f"Flagged {n}.").flag(
+            "cites_retracted", "PMID 1 was retracted."
+        )
+    client.force_login(curator)
+
+    response = client.get("/curate/")
+
+    assert len(response.context["attention"]) == 2
+    assert response.context["attention_count"] == 3
+    assert "The 2 latest of 3." in response.text
+
+
+def test_a_status_page_lists_only_my_claims(client, curator, other_curator, gene):
+    mine = make_claim(curator, gene=gene, text="Mine.")
+    make_claim(other_curator, gene=gene, text="Theirs.")
+    client.force_login(curator)
+
+    response = client.get("/curate/?status=draft")
+
+    assert [c.pk for c in response.context["page"]] == [mine.pk]
+    assert "Theirs." not in response.text
 
 
 # A claim's page
