@@ -13,7 +13,6 @@ the same when memory stays flat.
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,6 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bench import Row, benchmark
 from bench.parser import peak_rss
+from bench.process import run
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = 200_000
@@ -103,15 +103,9 @@ def gene_info_import(scale):
         write_gene_info(path, rows)
         size = path.stat().st_size
         with throwaway_database(folder) as url:
-            output = subprocess.run(
-                [sys.executable, "-m", "bench.genes", url, str(path)],
-                cwd=ROOT,
-                env={**os.environ, "DATABASE_URL": url, "DEBUG": "0"},
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-    measure = json.loads(output.splitlines()[-1])
+            measure = run(
+                "bench.genes", url, path, env={**os.environ, "DATABASE_URL": url, "DEBUG": "0"}
+            )
     if measure["created"] != rows or measure["unchanged"] != rows:
         raise RuntimeError(f"the import did not load every row once: {measure}")
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"

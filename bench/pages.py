@@ -12,13 +12,12 @@ every request (as an approval does), so each one reads and renders it anew.
 import io
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from bench import Row, benchmark
-from bench.process import environment, rates
+from bench.process import environment, rates, run
 
 ROOT = Path(__file__).resolve().parents[1]
 CLAIMS = 200
@@ -39,17 +38,7 @@ def gene_page_throughput(scale):
             CACHE_KEY_PREFIX=f"bench-pages-{os.getpid()}",
             BENCH_SQLITE=str(Path(folder) / "bench.sqlite3"),
         )
-        done = subprocess.run(
-            [sys.executable, "-m", "bench.pages", str(claims), str(seconds)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if done.returncode:
-        raise RuntimeError(f"bench.pages failed:\n{done.stderr[-4000:]}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+        result = run("bench.pages", claims, seconds, env=env)
     title = (
         f"Gene page: {claims} approved claims and {claims + 1} references, "
         f"WSGI in-process, {result['database']}, {result['cache']}"

@@ -13,8 +13,8 @@ its parent's ru_maxrss.
 
 import gc
 import json
+import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +26,7 @@ from Bio.Entrez import Parser as EntrezParser
 from lxml import etree
 
 from bench import Row, benchmark
+from bench.process import run
 from references.pubmed_parser import ParsedRecord, iter_records
 from references.standin import RECORD_RE, SET_HEAD, SET_TAIL
 
@@ -102,11 +103,11 @@ def offline_biopython():
 def best_time(read, path, expected):
     """The shortest of RUNS timed reads of path, after one to warm up."""
     times = []
-    for run in range(RUNS + 1):
+    for attempt in range(RUNS + 1):
         gc.collect()
         start = time.perf_counter()
         count = read(path)
-        if run:
+        if attempt:
             times.append(time.perf_counter() - start)
         if count != expected:
             raise RuntimeError(f"{read.__name__} read {count} records of {expected}")
@@ -115,14 +116,7 @@ def best_time(read, path, expected):
 
 def peak_memory(reader, path, expected):
     """Growth of the peak RSS, in MB, while a fresh process reads path."""
-    output = subprocess.run(
-        [sys.executable, "-m", "bench.parser", reader, str(path)],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    measure = json.loads(output)
+    measure = run("bench.parser", reader, path, env=os.environ)
     if measure["count"] != expected:
         raise RuntimeError(f"{reader} read {measure['count']} records of {expected}")
     return measure["growth"] / 1e6
