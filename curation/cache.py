@@ -175,16 +175,18 @@ def retire_api_responses():
     _local_api.clear()
 
 
-def bump_genes(symbols):
-    """Retire the cached pages of these genes (current symbols), now and on commit."""
-    keys = [_stamp_key(symbol) for symbol in set(symbols)]
+def bump_genes(symbols, *, api=False):
+    """Retire the cached pages of these genes (current symbols), now and on commit; with
+    `api`, every cached API response too, in the same round trip."""
+    keys = [_stamp_key(symbol) for symbol in set(symbols)] + ([API_STAMP] if api else [])
     if keys:
         _bump(keys)
 
 
 def bump_catalogue():
-    """Retire every cached gene page, now and on commit."""
-    _bump([CATALOGUE])
+    """Retire every cached gene page and API response (both show genes' names), now and on
+    commit."""
+    _bump([CATALOGUE, API_STAMP])
 
 
 def _bump(keys):

@@ -51,27 +51,33 @@ def _shown(update_fields):
 
 @receiver(post_save, sender=ReviewEvent, dispatch_uid="gene_page_claim_event")
 def retire_pages_of_claim(sender, instance, created, **kwargs):
-    """A claim became approved or stopped being approved (retired, superseded).
-
-    Events that leave an approved claim approved (a flag) change nothing the pages show.
+    """A claim became approved or stopped being approved (retired, superseded): its pages and
+    the API. An event that leaves an approved claim approved (a flag) shows in the API only.
     """
+    if not created:
+        return
     was, now = instance.from_status == Status.APPROVED, instance.to_status == Status.APPROVED
-    if created and was != now:
+    if was != now:
         claim = instance.claim_id
         # Its gene's page, and the pages of the genes it mentions ("mentioned on").
         symbols = Gene.objects.filter(Q(claims=claim) | Q(mentioned_in=claim)).values_list(
             "symbol", flat=True
         )
-        page_cache.bump_genes(symbols)
+        page_cache.bump_genes(symbols, api=True)
+    elif was:
+        page_cache.bump_api()
 
 
 @receiver(post_save, sender=Reference, dispatch_uid="gene_page_reference")
 def retire_pages_citing(sender, instance, created, update_fields=None, **kwargs):
+    """The API shows every reference with its fetch state: any save counts. Pages show
+    only what a fetch found, of references approved claims cite."""
+    symbols = []
     if not created and _shown(update_fields):
         symbols = Gene.objects.filter(
             claims__status=Status.APPROVED, claims__citations__reference=instance
         ).values_list("symbol", flat=True)
-        page_cache.bump_genes(symbols)
+    page_cache.bump_genes(symbols, api=True)
 
 
 @receiver(post_save, sender=Gene, dispatch_uid="gene_page_gene_saved")
@@ -84,21 +90,14 @@ def retire_all_pages(sender, update_fields=None, **kwargs):
     and every API response (a claim names its gene and the genes it mentions)."""
     if _shown(update_fields):
         page_cache.bump_catalogue()
-        page_cache.bump_api()
 
 
 # Cached anonymous API responses (curation.cache): retire them all when anything an anonymous
-# reader of the API sees changes. Genes and names: retire_all_pages above. A claim counts only
-# if approved before or after the change (anonymous readers see no other); every Claim method
-# that writes records a ReviewEvent, also when it writes with an update() or bulk_create().
-# Citations are deleted only by set_citations, on drafts; bulk writes of genes or references
-# send catalogue_changed or references_changed.
-@receiver(post_save, sender=ReviewEvent, dispatch_uid="api_claim_event")
-def retire_api_on_claim_event(sender, instance, created, **kwargs):
-    if created and Status.APPROVED in (instance.from_status, instance.to_status):
-        page_cache.bump_api()
-
-
+# reader of the API sees changes. Claim events, references, genes and names: the receivers
+# above. A claim counts only if approved before or after the change (anonymous readers see no
+# other); every Claim method that writes records a ReviewEvent, also when it writes with an
+# update() or bulk_create(). Citations are deleted only by set_citations, on drafts; bulk
+# writes of genes or references send catalogue_changed or references_changed.
 @receiver(post_save, sender=Claim, dispatch_uid="api_claim_saved")
 @receiver(post_delete, sender=Claim, dispatch_uid="api_claim_deleted")
 def retire_api_on_claim(sender, instance, created=False, **kwargs):
@@ -114,11 +113,11 @@ def retire_api_on_mentioned_genes(sender, instance, action, reverse, **kwargs):
 
 
 @receiver(post_save, sender=Citation, dispatch_uid="api_citation_saved")
-@receiver(post_save, sender=Reference, dispatch_uid="api_reference_saved")
 @receiver(post_delete, sender=Reference, dispatch_uid="api_reference_deleted")
 @receiver(references_changed, dispatch_uid="api_references_changed")
 def retire_api(sender, **kwargs):
-    """The API lists every reference, with its fetch state: any save of one counts."""
+    """A reference deleted, a citation saved, or references written in bulk (saves of one
+    reference: retire_pages_citing)."""
     page_cache.bump_api()
 
 
