@@ -103,21 +103,29 @@ def _keep_local(local, key, stored):
 def current_stamp(symbol):
     """The stamp of `symbol`'s page, or None when the gene has none yet (or it was evicted)."""
     key = _stamp_key(symbol)
-    mirror = _mirror()
-    found = mirror.read([CATALOGUE, key]) if mirror else cache.get_many([CATALOGUE, key])
-    return _stamp(found, key)
+    return _stamp(_read_stamps([CATALOGUE, key]), key)
 
 
 def ensure_stamp(symbol):
     """The stamp of `symbol`'s page, created if missing. Call it before reading the data."""
     key = _stamp_key(symbol)
     now = time.time_ns()
-    # add() keeps a stamp another process wrote first, so that all agree on one.
-    cache.add(CATALOGUE, now, STAMP_SECONDS)
-    cache.add(key, now, STAMP_SECONDS)
+    return _stamp(_ensure_stamps([CATALOGUE, key], now), key) or Stamp(now, now)
+
+
+def _read_stamps(keys):
+    """{key: stamp} of the stamps found, from this process's mirror when there is one."""
     mirror = _mirror()
-    found = mirror.fetch([CATALOGUE, key]) if mirror else cache.get_many([CATALOGUE, key])
-    return _stamp(found, key) or Stamp(now, now)
+    return mirror.read(keys) if mirror else cache.get_many(keys)
+
+
+def _ensure_stamps(keys, now):
+    """{key: stamp} of `keys`, each written as `now` first where missing."""
+    for key in keys:
+        # add() keeps a stamp another process wrote first, so that all agree on one.
+        cache.add(key, now, STAMP_SECONDS)
+    mirror = _mirror()
+    return mirror.fetch(keys) if mirror else cache.get_many(keys)
 
 
 def _stamp(found, key):
@@ -139,8 +147,7 @@ def api_lookup(key):
     As lookup() for gene pages: the stamp (an integer) is None when there is none
     yet, the response also when it was stored under another stamp.
     """
-    mirror = _mirror()
-    stamp = (mirror.read([API_STAMP]) if mirror else cache.get_many([API_STAMP])).get(API_STAMP)
+    stamp = _read_stamps([API_STAMP]).get(API_STAMP)
     if stamp is None:
         return None, None
     stored = _stored(_local_api, _api_key(key), (stamp,))
@@ -150,10 +157,7 @@ def api_lookup(key):
 def ensure_api_stamp():
     """The API stamp, created if missing. Call it before reading the data."""
     now = time.time_ns()
-    cache.add(API_STAMP, now, STAMP_SECONDS)
-    mirror = _mirror()
-    found = mirror.fetch([API_STAMP]) if mirror else cache.get_many([API_STAMP])
-    return found.get(API_STAMP, now)
+    return _ensure_stamps([API_STAMP], now).get(API_STAMP, now)
 
 
 def store_api(key, stamp, body, content_type):
