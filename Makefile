@@ -3,11 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The compiled PubMed record reader (references/_pubmed_fast.c), built in place.
+BUILT := $(VENV)/.built
 PORT ?= 8000
 
 .PHONY: run up test lint format bench load install clean
 
-install: $(STAMP)
+install: $(BUILT)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,8 +17,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+$(BUILT): $(STAMP) setup.py references/_pubmed_fast.c
+	$(BIN)/python setup.py -q build_ext --inplace
+	touch $(BUILT)
+
 run: export DEBUG = 1
-run: $(STAMP)
+run: $(BUILT)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py demo_accounts
@@ -33,7 +39,7 @@ up: export REDIS_URL ?= redis://127.0.0.1:6379/0
 up: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
 up: export SECURE_SSL_REDIRECT ?= 0
 up: export PATH := $(abspath $(BIN)):$(PATH)
-up: $(STAMP)
+up: $(BUILT)
 	@mkdir -p var
 	@test -s var/secret_key || python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key
 	python manage.py create_database
@@ -42,15 +48,15 @@ up: $(STAMP)
 	@echo "Serving http://127.0.0.1:8000/ with DEBUG off. Ctrl-C stops every process."
 	SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)} honcho start
 
-test: $(STAMP)
+test: $(BUILT)
 	$(BIN)/pytest
 
-bench: $(STAMP)
+bench: $(BUILT)
 	$(BIN)/python -m bench
 
 # The load test: the production stack (as `make up`) on a database of its own, under locust
 # readers, curators and reviewers; fails on any 5xx or lost approval. Report in test-output/load/.
-load: $(STAMP)
+load: $(BUILT)
 	$(BIN)/python -m loadtest.run --seconds $${LOAD_SECONDS:-60} --users $${LOAD_USERS:-20}
 
 lint: $(STAMP)
@@ -63,4 +69,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var db.sqlite3 staticfiles .pytest_cache .ruff_cache build references/_pubmed_fast*.so

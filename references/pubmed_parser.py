@@ -56,6 +56,11 @@ from lxml import etree
 
 from references.identifiers import normalize_doi, normalize_pmcid
 
+try:
+    from references import _pubmed_fast as FAST
+except ImportError:  # Not built (`make install` builds it): the lxml reader reads every record.
+    FAST = None
+
 BLOCK_SIZE = 256 * 1024
 # Records parsed in one parser call: enough for the call's cost to vanish, few enough that
 # their trees take little memory (a batch's tree is several times its size).
@@ -208,13 +213,25 @@ class _Blocks:
 
 def _records(stream):
     for batch in _batches(_pieces(stream)):
-        yield from _read_batch(batch, _parse_batch(batch))
+        if isinstance(batch, ParsedRecord):
+            yield batch
+        else:
+            yield from _read_batch(batch, _parse_batch(batch))
 
 
 def _batches(pieces):
-    """The pieces in lists holding about BATCH_SIZE bytes of records each."""
+    """The pieces in lists holding about BATCH_SIZE bytes of records each.
+
+    A record the compiled reader has read already comes out alone, after the batch before it.
+    """
     batch, size = [], 0
     for piece in pieces:
+        if isinstance(piece, ParsedRecord):
+            if batch:
+                yield batch
+                batch, size = [], 0
+            yield piece
+            continue
         batch.append(piece)
         if not isinstance(piece, FailedRecord):
             size += len(piece[1])
@@ -226,11 +243,21 @@ def _batches(pieces):
 
 
 def _pieces(stream):
-    """Yield (tag name, bytes) for each whole record, and a FailedRecord for each problem."""
+    """Yield (tag name, bytes) for each whole record, and a FailedRecord for each problem.
+
+    The compiled reader, when built, reads first: the records it takes come out as
+    ParsedRecords, and it stops before the first piece it leaves to the code below.
+    """
     blocks = _Blocks(stream)
     buf, pos, closed = _open_set(blocks)
     cut_short = False
     while True:
+        if FAST is not None:
+            found, pos, incomplete = FAST.scan(buf, pos)
+            yield from found
+            if incomplete and (more := blocks.read()):
+                buf, pos = buf[pos:] + more, 0
+                continue
         match = RECORD_START.search(buf, pos)
         if match is None:
             more = blocks.read()
@@ -625,12 +652,16 @@ def _doi(elocations, ids):
     ]
     candidates.append(ids.get("doi"))
     for candidate in candidates:
-        if candidate:
-            try:
-                return normalize_doi(candidate)
-            except ValueError:
-                continue
+        if candidate and (doi := _doi_or_none(candidate)):
+            return doi
     return None
+
+
+def _doi_or_none(candidate):
+    try:
+        return normalize_doi(candidate)
+    except ValueError:
+        return None
 
 
 def _pmcid(value):
@@ -688,7 +719,13 @@ def _pub_date(pub_date):
     if pub_date is None:
         return None, None, None, None
     parts = _children(pub_date)
-    medline_date = _plain(_first(parts, "MedlineDate"))
+    return _pub_date_of(
+        *(_plain(_first(parts, tag)) for tag in ("MedlineDate", "Year", "Month", "Day", "Season"))
+    )
+
+
+def _pub_date_of(medline_date, year, month, day, season):
+    """_pub_date from the plain texts of the PubDate's parts (None when absent)."""
     if medline_date:
         years = YEAR_IN_TEXT.findall(medline_date)
         if not years:
@@ -697,13 +734,9 @@ def _pub_date(pub_date):
         months = MONTH_WORD.findall(medline_date)
         month = MONTHS[months[0].lower()] if len(years) == 1 and len(months) == 1 else None
         return year, _iso(year, month, None), medline_date, None
-    year = _plain(_first(parts, "Year"))
     if not year or len(year) != 4 or not _digits(year):
         return None, None, None, None
-    month = _month(_plain(_first(parts, "Month")))
-    day = _plain(_first(parts, "Day"))
-    season = _plain(_first(parts, "Season"))
-    return int(year), _iso(int(year), month, day), None, season
+    return int(year), _iso(int(year), _month(month), day), None, season
 
 
 def _iso(year, month, day):
@@ -729,12 +762,17 @@ def _full_date(element):
     if element is None:
         return None
     parts = _children(element)
+    return _full_date_of(
+        _raw_text(_first(parts, "Year")),
+        _plain(_first(parts, "Month")),
+        _raw_text(_first(parts, "Day")),
+    )
+
+
+def _full_date_of(year, month, day):
+    """_full_date from the Year's and Day's own text and the Month's plain text."""
     try:
-        return date(
-            int(_raw_text(_first(parts, "Year"))),
-            _month(_plain(_first(parts, "Month"))),
-            int(_raw_text(_first(parts, "Day"))),
-        ).isoformat()
+        return date(int(year), _month(month), int(day)).isoformat()
     except (TypeError, ValueError):
         return None
 
@@ -903,3 +941,7 @@ def _math_html(element):
 
 def _local_name(tag):
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+if FAST is not None:
+    FAST.setup(ParsedRecord, FIELDS, _pub_date_of, _full_date_of, _doi_or_none, _pmcid)

@@ -1,4 +1,8 @@
-"""The PubMed XML parser on every fixture record, field by field, and on broken input."""
+"""The PubMed XML parser on every fixture record, field by field, and on broken input.
+
+Every test runs twice: with the compiled reader, which reads the records it is sure of
+and leaves the rest to the lxml reader, and with the lxml reader alone.
+"""
 
 import gzip
 import io
@@ -9,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from references import pubmed_parser
 from references.pubmed_parser import (
     FIELDS,
     DeletedRecord,
@@ -34,6 +39,15 @@ LIST_FIELDS = {
     "authors", "abstract_sections", "publication_types", "mesh_terms", "retraction_pmids",
     "erratum_pmids", "concern_pmids",
 }  # fmt: skip
+
+
+@pytest.fixture(autouse=True, params=["compiled", "lxml"])
+def reader(request, monkeypatch):
+    if request.param == "lxml":
+        monkeypatch.setattr(pubmed_parser, "FAST", None)
+    else:
+        assert pubmed_parser.FAST is not None, "the compiled reader is not built: make install"
+    return request.param
 
 
 def results(name):
