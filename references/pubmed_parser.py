@@ -313,10 +313,12 @@ def _open_set(blocks):
         data += block
         # Feed a little at a time: only the root's start tag is wanted here.
         for offset in range(0, len(block), 4096):
-            parser.feed(block[offset : offset + 4096])
             try:
+                parser.feed(block[offset : offset + 4096])
                 root = next(parser.read_events(), (None, None))[1]
             except ET.ParseError as e:
+                raise PubmedXMLError(f"not XML: {e}") from None
+            except LookupError as e:  # <?xml encoding="..."?> that Python does not know
                 raise PubmedXMLError(f"not XML: {e}") from None
             if root is not None:
                 break
@@ -744,7 +746,7 @@ def _iso(year, month, day):
         return f"{year:04d}"
     try:
         return date(year, month, int(day)).isoformat()
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # int("9999999999") days overflow
         return f"{year:04d}-{month:02d}"
 
 
@@ -773,7 +775,7 @@ def _full_date_of(year, month, day):
     """_full_date from the Year's and Day's own text and the Month's plain text."""
     try:
         return date(int(year), _month(month), int(day)).isoformat()
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # int("9999999999") days overflow
         return None
 
 

@@ -367,9 +367,16 @@ def test_medline_date_naming_one_month_gives_month_precision():
     assert (data["year"], data["published"]) == (1977, "1977-04")
 
 
-def test_impossible_day_falls_back_to_month_precision():
-    pub_date = "<Year>2021</Year><Month>Feb</Month><Day>30</Day>"
+@pytest.mark.parametrize("day", ["30", "5th", "9999999999", "0"])
+def test_impossible_day_falls_back_to_month_precision(day):
+    pub_date = f"<Year>2021</Year><Month>Feb</Month><Day>{day}</Day>"
     assert only(article_set(article(pub_date=pub_date)))["published"] == "2021-02"
+
+
+def test_impossible_electronic_date_is_none():
+    dates = '<ArticleDate DateType="Electronic"><Year>2021</Year><Month>02</Month><Day>9999999999</Day></ArticleDate>'
+    data = only(article_set(article(article=dates)))
+    assert data["epub_date"] is None
 
 
 def test_electronic_date_is_the_article_date_even_months_before_the_issue():
@@ -759,6 +766,8 @@ def test_esearch_answer_with_an_error_list_raises_eutils_error():
         (b"", "empty document"),
         (b'<?xml version="1.0"?>\n<eSummaryResult><DocSum/></eSummaryResult>',
          "expected <PubmedArticleSet>, found <eSummaryResult>"),
+        (b'<?xml version="1.0" encoding="U-8"?>\n<PubmedArticleSet></PubmedArticleSet>',
+         "not XML: unknown encoding: U-8"),
     ],
 )  # fmt: skip
 def test_document_that_is_not_a_pubmed_set_raises_before_any_record(body, message):
