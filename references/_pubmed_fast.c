@@ -462,45 +462,37 @@ static int is_record_name(Span name)
            SPAN_IS(name, "DeleteCitation");
 }
 
+/* Make room for one more item in a growing array; returns the new item's index, or -1. */
+static int grow(void **items, int *count, int *cap, size_t size)
+{
+    if (*count == *cap) {
+        int more = *cap ? *cap * 2 : 64;
+        void *bigger = PyMem_Realloc(*items, more * size);
+        if (!bigger)
+            return -1;
+        *items = bigger;
+        *cap = more;
+    }
+    return (*count)++;
+}
+
 static int add_node(Doc *d)
 {
-    if (d->nn == d->ncap) {
-        int cap = d->ncap ? d->ncap * 2 : 512;
-        Node *nodes = PyMem_Realloc(d->nodes, cap * sizeof(Node));
-        if (!nodes)
-            return -1;
-        d->nodes = nodes;
-        d->ncap = cap;
-    }
-    return d->nn++;
+    return grow((void **)&d->nodes, &d->nn, &d->ncap, sizeof(Node));
 }
 
 static int add_attr(Doc *d)
 {
-    if (d->na == d->acap) {
-        int cap = d->acap ? d->acap * 2 : 512;
-        Attr *attrs = PyMem_Realloc(d->attrs, cap * sizeof(Attr));
-        if (!attrs)
-            return -1;
-        d->attrs = attrs;
-        d->acap = cap;
-    }
-    return d->na++;
+    return grow((void **)&d->attrs, &d->na, &d->acap, sizeof(Attr));
 }
 
 static int add_decl(Doc *d, Span prefix, int depth)
 {
-    if (d->nd == d->dcap) {
-        int cap = d->dcap ? d->dcap * 2 : 16;
-        NsDecl *decls = PyMem_Realloc(d->decls, cap * sizeof(NsDecl));
-        if (!decls)
-            return -1;
-        d->decls = decls;
-        d->dcap = cap;
-    }
-    d->decls[d->nd].prefix = prefix;
-    d->decls[d->nd].depth = depth;
-    d->nd++;
+    int i = grow((void **)&d->decls, &d->nd, &d->dcap, sizeof(NsDecl));
+    if (i < 0)
+        return -1;
+    d->decls[i].prefix = prefix;
+    d->decls[i].depth = depth;
     return 0;
 }
 
@@ -1146,6 +1138,16 @@ static int append(PyObject *list, PyObject *value)
     return r;
 }
 
+/* Append value unless it is None, taking the reference; -1 if value is NULL. */
+static int append_unless_none(PyObject *list, PyObject *value)
+{
+    if (value == Py_None) {
+        Py_DECREF(value);
+        return 0;
+    }
+    return append(list, value);
+}
+
 /* A new dict with every field: None, [] for lists, False for "retracted". */
 static PyObject *new_reference(int kind)
 {
@@ -1503,12 +1505,7 @@ static int texts_into(Doc *d, PyObject *list, int parent, const char *tag, Py_ss
     if (parent < 0)
         return 0;
     for (int c = child_n(d, parent, tag, n); c >= 0; c = next_n(d, c, tag, n)) {
-        PyObject *text = plain(d, c);
-        if (!text)
-            return -1;
-        if (text == Py_None)
-            Py_DECREF(text);
-        else if (append(list, text))
+        if (append_unless_none(list, plain(d, c)))
             return -1;
     }
     return 0;
@@ -1550,12 +1547,7 @@ static int authors_into(Doc *d, PyObject *list, const int *lists, int count)
         EACH(d, author, lists[i], "Author") {
             if (ATTR_IS(d, author, "ValidYN", "N", 0))
                 continue;
-            PyObject *one = person(d, author);
-            if (!one)
-                return -1;
-            if (one == Py_None)
-                Py_DECREF(one);
-            else if (append(list, one))
+            if (append_unless_none(list, person(d, author)))
                 return -1;
         }
     return 0;
@@ -1788,18 +1780,27 @@ static int identifiers(Doc *d, int eloc_holder, int trusted, int other, PyObject
     return 0;
 }
 
-static int article(Doc *d, PyObject *data)
+/* The record's <holder> (read for its PMID) and the holder's <work>: both are required,
+   so a record without them goes to the lxml reader, which says so. */
+static int holder_and_work(Doc *d, PyObject *data, const char *holder, const char *work,
+                           int *holder_node, int *work_node)
 {
-    int record = 0;
-    int citation = CHILD(d, record, "MedlineCitation");
-    if (citation < 0)
+    *holder_node = child_n(d, 0, holder, strlen(holder));
+    if (*holder_node < 0)
         return T_FALLBACK;
-    int r = pmid(d, CHILD(d, citation, "PMID"), data);
+    int r = pmid(d, CHILD(d, *holder_node, "PMID"), data);
     if (r)
         return r;
-    int art = CHILD(d, citation, "Article");
-    if (art < 0)
-        return T_FALLBACK;
+    *work_node = child_n(d, *holder_node, work, strlen(work));
+    return *work_node < 0 ? T_FALLBACK : T_OK;
+}
+
+static int article(Doc *d, PyObject *data)
+{
+    int record = 0, citation, art;
+    int r = holder_and_work(d, data, "MedlineCitation", "Article", &citation, &art);
+    if (r)
+        return r;
     int issue = GRANDCHILD(d, art, "Journal", "JournalIssue");
     int ids = GRANDCHILD(d, record, "PubmedData", "ArticleIdList");
     if (titles(d, CHILD(d, art, "ArticleTitle"), CHILD(d, art, "VernacularTitle"), -1, data) ||
@@ -1864,16 +1865,10 @@ static int article(Doc *d, PyObject *data)
 
 static int book(Doc *d, PyObject *data)
 {
-    int record = 0;
-    int document = CHILD(d, record, "BookDocument");
-    if (document < 0)
-        return T_FALLBACK;
-    int r = pmid(d, CHILD(d, document, "PMID"), data);
+    int record = 0, document, bk;
+    int r = holder_and_work(d, data, "BookDocument", "Book", &document, &bk);
     if (r)
         return r;
-    int bk = CHILD(d, document, "Book");
-    if (bk < 0)
-        return T_FALLBACK;
     PyObject *book_title, *book_html;
     if (rich(d, CHILD(d, bk, "BookTitle"), &book_title, &book_html))
         return T_NOMEM;
