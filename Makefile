@@ -59,7 +59,7 @@ bench: $(BUILT)
 load: $(BUILT)
 	$(BIN)/python -m loadtest.run --seconds $${LOAD_SECONDS:-60} --users $${LOAD_USERS:-20}
 
-lint: $(STAMP)
+lint: $(BUILT)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run

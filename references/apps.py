@@ -6,6 +6,7 @@ class ReferencesConfig(AppConfig):
     name = "references"
 
     def ready(self):
+        from references import checks  # noqa: F401  (registers them)
         from references.models import Reference
 
         post_save.connect(queue_new_reference, sender=Reference, dispatch_uid="queue_new_reference")

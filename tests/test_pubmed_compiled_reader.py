@@ -496,3 +496,28 @@ def test_a_record_too_big_for_the_compiled_reader_is_read_by_lxml(monkeypatch):
     calls = lxml_reads(monkeypatch)
     assert read(data, on=True) == read(data, on=False)
     assert calls == ["PubmedArticle", "PubmedArticle"]
+
+
+def test_manage_check_warns_when_the_compiled_reader_is_not_built(monkeypatch):
+    from django.core import checks
+
+    assert [m.id for m in checks.run_checks() if m.id == "references.W001"] == []
+    monkeypatch.setattr(pubmed_parser, "FAST", None)
+    (warning,) = [m for m in checks.run_checks() if m.id == "references.W001"]
+    assert warning.level == checks.WARNING
+    assert "make install" in warning.hint
+
+
+def test_threads_reading_at_once_each_get_their_own_records():
+    """Each scan() call has its own buffers; Python helpers it calls may switch threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    documents = [Generator(seed).document(60) for seed in range(4)]
+    expected = [read(data, on=True) for data in documents]
+
+    def parse(index):
+        return index % 4, repr(list(iter_records(io.BytesIO(documents[index % 4]))))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for index, got in pool.map(parse, range(16)):
+            assert got == expected[index]
