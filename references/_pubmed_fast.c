@@ -840,8 +840,6 @@ static const Attr *attr_n(Doc *d, int node, const char *name, Py_ssize_t n)
     return NULL;
 }
 
-#define ATTR(d, node, lit) attr_n((d), (node), (lit), sizeof(lit) - 1)
-
 /* The attribute's value, decoded into d->a; NULL (and no error) when it is absent. */
 static const Attr *attr_value(Doc *d, int node, const char *name, Py_ssize_t n, int *err)
 {
@@ -899,14 +897,6 @@ static int itertext(Doc *d, int node, Buf *b)
     return 0;
 }
 
-static PyObject *collapsed_str(Buf *b)
-{
-    Py_ssize_t n = collapse(b->p, b->n);
-    if (!n)
-        Py_RETURN_NONE;
-    return str_of(b->p, n);
-}
-
 /* _plain(element): its text, tags dropped and white space collapsed; None when empty. */
 static PyObject *plain(Doc *d, int node)
 {
@@ -918,7 +908,10 @@ static PyObject *plain(Doc *d, int node)
     d->t.n = 0;
     if (itertext(d, node, &d->t))
         return NULL;
-    return collapsed_str(&d->t);
+    Py_ssize_t length = collapse(d->t.p, d->t.n);
+    if (!length)
+        Py_RETURN_NONE;
+    return str_of(d->t.p, length);
 }
 
 static const char *const INLINE_TAGS[] = {"i", "b", "u", "sup", "sub", NULL};
@@ -1184,6 +1177,23 @@ static int ascii_digits(const char *s, Py_ssize_t n)
     return 1;
 }
 
+static int small_number(const char *s, Py_ssize_t n)
+{
+    int value = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        value = value * 10 + (s[i] - '0');
+    return value;
+}
+
+/* Drop the leading zeros of a digit string, keeping its last digit. */
+static void skip_zeros(const char **s, Py_ssize_t *n)
+{
+    while (*n > 1 && **s == '0') {
+        (*s)++;
+        (*n)--;
+    }
+}
+
 static int is_ascii(const char *s, Py_ssize_t n)
 {
     for (Py_ssize_t i = 0; i < n; i++)
@@ -1204,10 +1214,7 @@ static int pmid(Doc *d, int node, PyObject *data)
     const char *s = d->t.p;
     if (!ascii_digits(s, n))
         return T_FALLBACK;
-    while (n > 1 && *s == '0') {
-        s++;
-        n--;
-    }
+    skip_zeros(&s, &n);
     if (*s == '0')
         return T_FALLBACK;
     long version = 1;
@@ -1215,15 +1222,10 @@ static int pmid(Doc *d, int node, PyObject *data)
     if (attr_value(d, node, "Version", 7, &err) && ascii_digits(d->a.p, d->a.n)) {
         const char *v = d->a.p;
         Py_ssize_t vn = d->a.n;
-        while (vn > 1 && *v == '0') {
-            v++;
-            vn--;
-        }
+        skip_zeros(&v, &vn);
         if (vn > 9)
             return T_FALLBACK;
-        version = 0;
-        for (Py_ssize_t i = 0; i < vn; i++)
-            version = version * 10 + (v[i] - '0');
+        version = small_number(v, vn);
     }
     if (err)
         return T_NOMEM;
@@ -1356,14 +1358,6 @@ static int days_in(int year, int month)
     if (month == 2 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))
         return 29;
     return days[month - 1];
-}
-
-static int small_number(const char *s, Py_ssize_t n)
-{
-    int value = 0;
-    for (Py_ssize_t i = 0; i < n; i++)
-        value = value * 10 + (s[i] - '0');
-    return value;
 }
 
 /* A text held as UTF-8 bytes, for a date part: its Python str is made only when needed. */
@@ -2016,32 +2010,73 @@ error:
     return NULL;
 }
 
-/* setup(ParsedRecord, fields, pub_date_of, full_date_of, doi_or_none, pmcid_of) */
+/* setup(ParsedRecord, pub_date_of, full_date_of, doi_or_none, pmcid_of) */
 static PyObject *setup(PyObject *self, PyObject *args)
 {
-    PyObject *record, *fields, *pub, *full, *doi_fn, *pmc;
-    if (!PyArg_ParseTuple(args, "OOOOOO:setup", &record, &fields, &pub, &full, &doi_fn, &pmc))
+    PyObject *record, *pub, *full, *doi_fn, *pmc;
+    if (!PyArg_ParseTuple(args, "OOOOO:setup", &record, &pub, &full, &doi_fn, &pmc))
         return NULL;
-    PyObject *expected = PyTuple_New(N_FIELDS);
-    if (!expected)
-        return NULL;
-    for (int i = 0; i < N_FIELDS; i++)
-        PyTuple_SET_ITEM(expected, i, Py_NewRef(FIELD_KEYS[i]));
-    int same = PyObject_RichCompareBool(expected, fields, Py_EQ);
-    Py_DECREF(expected);
-    if (same < 0)
-        return NULL;
-    if (!same) {
-        PyErr_SetString(PyExc_ValueError,
-                        "FIELDS differ from the compiled reader's: rebuild it (make install)");
-        return NULL;
-    }
     Py_XSETREF(ParsedRecord, Py_NewRef(record));
     Py_XSETREF(PubDateOf, Py_NewRef(pub));
     Py_XSETREF(FullDateOf, Py_NewRef(full));
     Py_XSETREF(DoiOrNone, Py_NewRef(doi_fn));
     Py_XSETREF(PmcidOf, Py_NewRef(pmc));
     Py_RETURN_NONE;
+}
+
+static PyObject *frozenset_of(const char *const *names)
+{
+    PyObject *list = PyList_New(0);
+    if (!list)
+        return NULL;
+    for (; *names; names++)
+        if (append(list, PyUnicode_FromString(*names))) {
+            Py_DECREF(list);
+            return NULL;
+        }
+    PyObject *out = PyFrozenSet_New(list);
+    Py_DECREF(list);
+    return out;
+}
+
+/* constants(): the names this reader was written for, which pubmed_parser checks against its
+   own at import, so that the two readers cannot drift apart unnoticed. */
+static PyObject *constants(PyObject *self, PyObject *unused)
+{
+    PyObject *fields = PyTuple_New(N_FIELDS), *lists = PyList_New(0), *out = PyDict_New();
+    if (!fields || !lists || !out)
+        goto fail;
+    for (int i = 0; i < N_FIELDS; i++)
+        PyTuple_SET_ITEM(fields, i, Py_NewRef(FIELD_KEYS[i]));
+    for (const int *f = LIST_FIELD; *f >= 0; f++)
+        if (PyList_Append(lists, FIELD_KEYS[*f]))
+            goto fail;
+    PyObject *list_fields = PyFrozenSet_New(lists);
+    if (PyDict_SetItemString(out, "FIELDS", fields) ||
+        !list_fields || PyDict_SetItemString(out, "LIST_FIELDS", list_fields)) {
+        Py_XDECREF(list_fields);
+        goto fail;
+    }
+    Py_DECREF(list_fields);
+    const char *const *sets[] = {INLINE_TAGS, MATHML_TAGS, MATHML_TOKENS, MATHML_DROPPED};
+    const char *names[] = {"INLINE_TAGS", "MATHML_TAGS", "MATHML_TOKENS", "MATHML_DROPPED"};
+    for (int i = 0; i < 4; i++) {
+        PyObject *set = frozenset_of(sets[i]);
+        int r = !set || PyDict_SetItemString(out, names[i], set);
+        Py_XDECREF(set);
+        if (r)
+            goto fail;
+    }
+    if (PyDict_SetItemString(out, "RETRACTED_TYPE", KEYS[K_RETRACTED_TYPE]))
+        goto fail;
+    Py_DECREF(fields);
+    Py_DECREF(lists);
+    return out;
+fail:
+    Py_XDECREF(fields);
+    Py_XDECREF(lists);
+    Py_XDECREF(out);
+    return NULL;
 }
 
 /* collapse(text): " ".join(text.split()) as this reader computes it, for the tests. */
@@ -2063,6 +2098,7 @@ static PyObject *py_collapse(PyObject *self, PyObject *arg)
 static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS, "scan(buf, pos) -> (records, pos, incomplete)"},
     {"setup", setup, METH_VARARGS, "Give the reader the Python parts it calls."},
+    {"constants", constants, METH_NOARGS, "The names this reader was written for."},
     {"collapse", py_collapse, METH_O, "\" \".join(text.split()), computed in C."},
     {NULL, NULL, 0, NULL},
 };

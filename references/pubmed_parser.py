@@ -953,5 +953,20 @@ def _local_name(tag):
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
+def _check_compiled_reader(built):
+    """Raise ValueError unless the compiled reader was written for this module's names."""
+    ours = {
+        "FIELDS": FIELDS, "LIST_FIELDS": LIST_FIELDS, "INLINE_TAGS": INLINE_TAGS,
+        "MATHML_TAGS": MATHML_TAGS, "MATHML_TOKENS": MATHML_TOKENS,
+        "MATHML_DROPPED": MATHML_DROPPED, "RETRACTED_TYPE": RETRACTED_TYPE,
+    }  # fmt: skip
+    differ = sorted(name for name, value in ours.items() if built.get(name) != value)
+    if differ:
+        raise ValueError(
+            f"{', '.join(differ)} differ from the compiled reader's: make _pubmed_fast.c match"
+        )
+
+
 if FAST is not None:
-    FAST.setup(ParsedRecord, FIELDS, _pub_date_of, _full_date_of, _doi_or_none, _pmcid)
+    _check_compiled_reader(FAST.constants())
+    FAST.setup(ParsedRecord, _pub_date_of, _full_date_of, _doi_or_none, _pmcid)

@@ -77,8 +77,12 @@ def lxml_reads(monkeypatch):
 
 def test_compiled_reader_is_built_and_set_up():
     assert pubmed_parser.FAST is not None, "the compiled reader is not built: make install"
+    built = pubmed_parser.FAST.constants()
+    pubmed_parser._check_compiled_reader(built)  # agrees: no error
     with pytest.raises(ValueError, match="FIELDS differ"):
-        pubmed_parser.FAST.setup(ParsedRecord, pubmed_parser.FIELDS[:-1], *[print] * 4)
+        pubmed_parser._check_compiled_reader({**built, "FIELDS": pubmed_parser.FIELDS[:-1]})
+    with pytest.raises(ValueError, match="MATHML_TAGS differ"):
+        pubmed_parser._check_compiled_reader({**built, "MATHML_TAGS": frozenset({"math"})})
 
 
 def fixture_files():
@@ -87,12 +91,13 @@ def fixture_files():
 
 def test_compiled_reader_takes_every_fixture_record_itself(monkeypatch):
     calls = lxml_reads(monkeypatch)
-    parsed = 0
+    parsed = expected = 0
     for path in fixture_files():
         if path.name.startswith("eutils_error"):
             continue
         parsed += sum(isinstance(result, ParsedRecord) for result in iter_records(path))
-    assert parsed == 29
+        expected += len(re.findall(rb"<Pubmed(?:Book)?Article>", path.read_bytes()))
+    assert parsed == expected == 29
     assert calls == []
 
 
